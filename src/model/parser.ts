@@ -25,6 +25,11 @@ export interface ParseOptions {
   tz?: string;
   /** Year for timestamps that carry none; inferred from the file time when absent. */
   year?: number;
+  /**
+   * Mailbox exports: path prefix (relative to the evidence root) → owner address, from
+   * `--mailbox-map`. The longest matching prefix wins.
+   */
+  mailboxMap?: Record<string, string>;
 }
 
 export interface ParseContext {
