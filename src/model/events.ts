@@ -14,6 +14,8 @@ export interface SourceRef {
   offset?: number;
   /** The record's own id (sign-in `id`, audit record `Id`) where it carries one. */
   recordId?: string;
+  /** For claimed folders (Maildir): the file inside the folder; `file` then names that file. */
+  member?: string;
 }
 
 /** The part of the provenance a parser knows: where inside the file. */

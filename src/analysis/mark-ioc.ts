@@ -1,0 +1,76 @@
+/**
+ * IOC marking (DESIGN.md §5.3) and propagation through sessions (§5.4): every mark carries its
+ * reason, and a session that contains attacker activity is attacker activity as a whole.
+ */
+import type { CaseStore } from "../store/case-store.js";
+import { describeIndicator, matchIp, type Iocs } from "./ioc.js";
+
+const LIVE_EVENTS = "(SELECT * FROM events WHERE id NOT IN (SELECT id FROM duplicates))";
+
+function windowClause(iocs: Iocs, column = "ts"): string {
+  const parts: string[] = [];
+  if (iocs.from !== undefined) parts.push(`${column} >= ${Math.trunc(iocs.from)}`);
+  if (iocs.to !== undefined) parts.push(`${column} <= ${Math.trunc(iocs.to)}`);
+  return parts.length > 0 ? ` AND ${parts.join(" AND ")}` : "";
+}
+
+async function markByIp(store: CaseStore, iocs: Iocs): Promise<void> {
+  if (iocs.ips.length === 0) return;
+  // Distinct addresses are few next to events: match them here, join in SQL.
+  const hits: { ip: string; reason: string }[] = [];
+  for await (const rows of store.stream(`SELECT DISTINCT client_ip FROM ${LIVE_EVENTS} WHERE client_ip IS NOT NULL`)) {
+    for (const row of rows) {
+      const ip = String(row["client_ip"]);
+      const indicator = matchIp(iocs, ip);
+      if (indicator) hits.push({ ip, reason: `client IP ${ip} is ${describeIndicator(indicator)}` });
+    }
+  }
+  await store.run("CREATE OR REPLACE TEMP TABLE ioc_ip_hits (ip VARCHAR, reason VARCHAR)");
+  for (const hit of hits) await store.run("INSERT INTO ioc_ip_hits VALUES ($1, $2)", [hit.ip, hit.reason]);
+  await store.run(`
+    INSERT INTO marks
+    SELECT e.id, h.reason, 'ioc' FROM ${LIVE_EVENTS} e JOIN ioc_ip_hits h ON e.client_ip = h.ip
+    WHERE true ${windowClause(iocs, "e.ts")}`);
+}
+
+async function markByList(store: CaseStore, iocs: Iocs, values: string[], expression: string, label: string): Promise<void> {
+  for (const value of values) {
+    await store.run(
+      `INSERT INTO marks SELECT id, $2, 'ioc' FROM ${LIVE_EVENTS} WHERE ${expression} ${windowClause(iocs)}`,
+      [value, `${label} ${JSON.stringify(value)} is in the IOC list`],
+    );
+  }
+}
+
+/** Marks events that match the IOC file, each with its reason. */
+export async function markIocs(store: CaseStore, iocs: Iocs): Promise<void> {
+  await markByIp(store, iocs);
+  await markByList(store, iocs, iocs.userAgents, "lower(data->>'userAgent') = lower($1)", "user agent");
+  await markByList(
+    store,
+    iocs,
+    iocs.sessions,
+    "(session_id = $1 OR data->'keys'->>'aadSessionId' = $1 OR data->'keys'->>'uniqueTokenId' = $1 OR data->'keys'->>'serverSessionId' = $1)",
+    "session",
+  );
+  await markByList(store, iocs, iocs.appIds, "lower(data->>'appId') = $1", "application id");
+  await markByList(store, iocs, iocs.emailAddresses, "contains(lower(data), $1)", "address");
+}
+
+/**
+ * Attacker status flows through a session: every event sharing a session id with a marked event
+ * is marked, citing the first marked event of that session.
+ */
+export async function propagateSessions(store: CaseStore): Promise<void> {
+  await store.run(`
+    INSERT INTO marks
+    WITH seeds AS (
+      SELECT e.session_id, arg_min(e.id, e.ts) AS seed_id, arg_min(m.reason, e.ts) AS seed_reason
+      FROM marks m JOIN events e ON e.id = m.id
+      WHERE e.session_id IS NOT NULL
+      GROUP BY e.session_id
+    )
+    SELECT e.id, 'same session ' || s.session_id || ' as attacker event ' || s.seed_id || ' (' || s.seed_reason || ')', 'session'
+    FROM ${LIVE_EVENTS} e JOIN seeds s ON e.session_id = s.session_id
+    WHERE e.id NOT IN (SELECT id FROM marks)`);
+}

@@ -1,0 +1,118 @@
+/** The stages of `mailtrail run`, each usable alone on an existing case. */
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parsers, parserByName } from "../../parsers/index.js";
+import { markDuplicates } from "../analysis/dedup.js";
+import { loadIocs, NO_IOCS } from "../analysis/ioc.js";
+import { markIocs, propagateSessions } from "../analysis/mark-ioc.js";
+import { ingest } from "../ingest/pipeline.js";
+import { MailtrailError } from "../model/errors.js";
+import { isValidZone } from "../../parsers/_shared/time.js";
+import { buildSummary, writeManifest, writeSummary, writeWarnings, type RunInfo, type Summary } from "../output/case-files.js";
+import { writeTimelines } from "../output/timeline.js";
+import { CASE_FILE, CaseStore } from "../store/case-store.js";
+import { createProgress } from "./progress.js";
+
+/** The version in package.json (found from src/ under vitest and from dist/src/ when built). */
+function readVersion(): string {
+  for (const up of ["../../package.json", "../../../package.json"]) {
+    const url = new URL(up, import.meta.url);
+    if (existsSync(url)) {
+      const pkg = JSON.parse(readFileSync(url, "utf8")) as { name?: string; version?: string };
+      if (pkg.name === "mailtrail" && pkg.version) return pkg.version;
+    }
+  }
+  return "0.0.0";
+}
+
+export const TOOL_VERSION = readVersion();
+
+export interface IngestArgs {
+  evidence: string[];
+  out: string;
+  format?: string;
+  tz?: string;
+  year?: number;
+  jobs?: number;
+  quiet?: boolean;
+}
+
+export interface AnalyzeArgs {
+  ioc?: string;
+  directory?: string;
+  expand?: boolean;
+}
+
+function checkIngestArgs(args: IngestArgs): void {
+  if (args.tz !== undefined && !isValidZone(args.tz)) throw new MailtrailError("USAGE", `--tz: unknown time zone '${args.tz}' (use an IANA name such as Europe/Paris)`);
+  if (args.year !== undefined && (!Number.isInteger(args.year) || args.year < 1970 || args.year > 9999)) throw new MailtrailError("USAGE", `--year: '${args.year}' is not a year`);
+  if (args.format !== undefined && !parserByName(args.format)) {
+    throw new MailtrailError("USAGE", `--format: unknown parser '${args.format}' (see 'mailtrail formats')`);
+  }
+}
+
+/** Parses the evidence into a new case store in `out` (an earlier case there is replaced). */
+export async function ingestStage(args: IngestArgs, startedAt: string): Promise<CaseStore> {
+  checkIngestArgs(args);
+  const out = resolve(args.out);
+  for (const leftover of [CASE_FILE, `${CASE_FILE}.wal`]) rmSync(join(out, leftover), { force: true });
+  const store = await CaseStore.create(out);
+  const progress = createProgress(args.quiet === true);
+  try {
+    const result = await ingest(store, {
+      roots: args.evidence,
+      parsers,
+      forceParser: args.format ? parserByName(args.format) : undefined,
+      parse: { tz: args.tz, year: args.year },
+      observer: progress,
+      exclude: [out],
+    });
+    for (const note of result.notes) await store.addNote(note);
+    await store.setMeta("evidence", JSON.stringify(args.evidence.map((path) => resolve(path))));
+    await store.setMeta("ingest_options", JSON.stringify({ format: args.format, tz: args.tz ?? "UTC", year: args.year, jobs: args.jobs ?? 1 }));
+    await store.setMeta("started_at", startedAt);
+  } finally {
+    progress.stop();
+  }
+  await markDuplicates(store);
+  await store.resetAnalysisMarks();
+  return store;
+}
+
+/** Re-runs the analysis on the case: marks are rebuilt from scratch with the given IOCs. */
+export async function analyzeStage(store: CaseStore, args: AnalyzeArgs): Promise<void> {
+  const iocs = args.ioc ? loadIocs(args.ioc) : NO_IOCS;
+  if (args.directory && !existsSync(args.directory)) throw new MailtrailError("BAD_DIRECTORY_FILE", `directory file not found: ${args.directory}`);
+  await store.resetAnalysisMarks();
+  await markIocs(store, iocs);
+  await propagateSessions(store);
+  await store.setMeta("analysis_options", JSON.stringify({ ioc: args.ioc, directory: args.directory, expand: args.expand === true }));
+}
+
+export interface OutputResult {
+  summary: Summary;
+  outDir: string;
+}
+
+/** Writes every output file of the case. */
+export async function outputStage(store: CaseStore, command: string): Promise<OutputResult> {
+  const outDir = store.dir;
+  await writeTimelines(store, outDir);
+  await writeWarnings(store, outDir);
+  const run: RunInfo = {
+    tool: "mailtrail",
+    version: TOOL_VERSION,
+    command,
+    evidence: JSON.parse((await store.getMeta("evidence")) ?? "[]") as string[],
+    options: {
+      ...(JSON.parse((await store.getMeta("ingest_options")) ?? "{}") as object),
+      ...(JSON.parse((await store.getMeta("analysis_options")) ?? "{}") as object),
+    },
+    startedAt: (await store.getMeta("started_at")) ?? "",
+    finishedAt: new Date().toISOString(),
+  };
+  await writeManifest(store, outDir, run);
+  const summary = await buildSummary(store);
+  writeSummary(outDir, summary);
+  return { summary, outDir };
+}

@@ -1,0 +1,48 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { hashFile } from "../ingest/hash.js";
+import { rootBase } from "../ingest/discover.js";
+import { statSync } from "node:fs";
+import { MailtrailError } from "../model/errors.js";
+import { CaseStore } from "../store/case-store.js";
+
+export interface VerifyResult {
+  checked: number;
+  mismatches: string[];
+  missing: string[];
+  text: string;
+}
+
+/** Re-hashes every evidence file listed in the case against the hash taken at ingest. */
+export async function verifyCase(caseDir: string): Promise<VerifyResult> {
+  const manifestPath = join(caseDir, "manifest.json");
+  if (!existsSync(manifestPath)) throw new MailtrailError("NOT_A_CASE", `no manifest.json in ${caseDir}`);
+  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { evidence: string[] };
+  const store = await CaseStore.open(caseDir);
+  const result: VerifyResult = { checked: 0, mismatches: [], missing: [], text: "" };
+  try {
+    // Members of a zip are covered by the zip's own hash; folder members are files on disk.
+    const rows = await store.all("SELECT f.path, f.sha256, f.root, c.format AS container_format FROM files f LEFT JOIN files c ON c.path = f.container WHERE f.sha256 IS NOT NULL ORDER BY f.file_id");
+    for (const row of rows) {
+      if (row["container_format"] === "zip") continue;
+      const rootPath = manifest.evidence[Number(row["root"] ?? 0)];
+      if (rootPath === undefined) continue;
+      const base = rootBase(rootPath, existsSync(rootPath) && statSync(rootPath).isDirectory());
+      const abs = resolve(base, String(row["path"]));
+      result.checked += 1;
+      if (!existsSync(abs)) {
+        result.missing.push(String(row["path"]));
+        continue;
+      }
+      const { sha256 } = await hashFile(abs);
+      if (sha256 !== row["sha256"]) result.mismatches.push(String(row["path"]));
+    }
+  } finally {
+    await store.close();
+  }
+  const lines = [`verify: ${result.checked} evidence files checked, ${result.mismatches.length} changed, ${result.missing.length} missing`];
+  for (const path of result.mismatches) lines.push(`  CHANGED ${path}`);
+  for (const path of result.missing) lines.push(`  MISSING ${path}`);
+  result.text = `${lines.join("\n")}\n`;
+  return result;
+}

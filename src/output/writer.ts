@@ -1,0 +1,44 @@
+import { createWriteStream, type WriteStream } from "node:fs";
+import { once } from "node:events";
+import { format, type CsvFormatterStream, type FormatterRow as Row } from "fast-csv";
+import { neutralizeCell } from "./csv-safe.js";
+
+/** A text file written line by line with backpressure (outputs are streamed, never built whole). */
+export class LineWriter {
+  private readonly stream: WriteStream;
+
+  constructor(path: string) {
+    this.stream = createWriteStream(path, { encoding: "utf8" });
+  }
+
+  async write(text: string): Promise<void> {
+    if (!this.stream.write(text)) await once(this.stream, "drain");
+  }
+
+  async close(): Promise<void> {
+    this.stream.end();
+    await once(this.stream, "finish");
+  }
+}
+
+/** A CSV file (fast-csv) whose every cell is formula-neutralised. */
+export class CsvWriter {
+  private readonly csv: CsvFormatterStream<Row, Row>;
+  private readonly file: WriteStream;
+
+  constructor(path: string, headers: readonly string[]) {
+    this.file = createWriteStream(path, { encoding: "utf8" });
+    this.csv = format({ headers: [...headers], writeHeaders: true, includeEndRowDelimiter: true });
+    this.csv.pipe(this.file);
+  }
+
+  async write(cells: readonly (string | number | undefined | null)[]): Promise<void> {
+    const row = cells.map((cell) => (cell === undefined || cell === null ? "" : neutralizeCell(String(cell))));
+    if (!this.csv.write(row)) await once(this.csv, "drain");
+  }
+
+  async close(): Promise<void> {
+    this.csv.end();
+    await once(this.file, "finish");
+  }
+}
