@@ -72,6 +72,7 @@ export function wallClockToUtc(clock: WallClock & { year: number }, zone: string
 export class YearResolver {
   private year: number;
   private lastMonth: number | undefined;
+  private first: number | undefined;
   readonly inferred: boolean;
 
   constructor(
@@ -83,6 +84,12 @@ export class YearResolver {
   }
 
   yearFor(month: number): number {
+    const year = this.resolve(month);
+    this.first ??= year;
+    return year;
+  }
+
+  private resolve(month: number): number {
     if (this.fixedYear !== undefined && this.lastMonth === undefined) {
       this.lastMonth = month;
       return this.year;
@@ -100,8 +107,9 @@ export class YearResolver {
     return this.year;
   }
 
+  /** The year given to the first line read. */
   get firstYear(): number {
-    return this.year;
+    return this.first ?? this.year;
   }
 }
 

@@ -56,3 +56,6 @@ export function countBy<T>(items: readonly T[], key: (item: T) => string): Recor
   for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
   return counts;
 }
+
+/** `../shared` beside the project (CI lays a copy there too). */
+export const SHARED_DIR = new URL("../../../shared/", import.meta.url).pathname;
