@@ -20,8 +20,9 @@ export interface ArchiveLimits {
 
 export const DEFAULT_LIMITS: ArchiveLimits = {
   maxExpandedBytes: 64 * 1024 ** 3,
-  maxRatio: 1000,
-  ratioGraceBytes: 64 * 1024 ** 2,
+  // Real logs and exports compress 5-50:1; past 256 MiB, 500:1 is a bomb, not evidence.
+  maxRatio: 500,
+  ratioGraceBytes: 256 * 1024 ** 2,
   maxEntries: 200_000,
 };
 
@@ -167,8 +168,9 @@ export async function readHead(stream: Readable, bytes: number): Promise<Buffer>
       total += buffer.length;
       if (total >= bytes) break;
     }
-  } catch {
-    // A damaged stream still gives the bytes read so far for sniffing; parsing will report it.
+  } catch (error) {
+    // A damaged stream still gives the bytes read so far for sniffing (parsing reports it); a bomb does not.
+    if (error instanceof MailtrailError && error.code === "ARCHIVE_LIMIT") throw error;
   } finally {
     stream.destroy();
   }

@@ -248,8 +248,11 @@ class IngestRun {
       try {
         head = await unit.head();
       } catch (error) {
-        head = Buffer.alloc(0);
-        await this.fileWarning(file, `cannot read the start of the file: ${(error as Error).message}`);
+        file.error = (error as Error).message;
+        file.sha256 = await unit.rehash().catch(() => undefined);
+        await this.fileWarning(file, `cannot read the file: ${file.error}`);
+        await this.finish(file);
+        return;
       }
       parser = this.options.parsers.find((candidate) => safeSniff(candidate, head, unit.sniffName));
     }
