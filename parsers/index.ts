@@ -2,6 +2,11 @@ import type { Parser } from "../src/model/parser.js";
 import { dovecotEvents } from "./dovecot-events.js";
 import { dovecotLog } from "./dovecot-log.js";
 import { eml } from "./eml.js";
+import { entraSigninsCsv } from "./entra-signins-csv.js";
+import { entraSigninsJson } from "./entra-signins-json.js";
+import { m365AuditCsv } from "./m365-audit-csv.js";
+import { m365AuditJson } from "./m365-audit-json.js";
+import { maildir } from "./maildir.js";
 import { mbox } from "./mbox.js";
 import { pst } from "./pst.js";
 
@@ -9,7 +14,7 @@ import { pst } from "./pst.js";
  * The registry: every parser, listed once. Sniffing tries them in this order, so the more
  * specific formats come first.
  */
-export const parsers: readonly Parser[] = [dovecotEvents, dovecotLog, pst, mbox, eml];
+export const parsers: readonly Parser[] = [dovecotEvents, dovecotLog, entraSigninsJson, entraSigninsCsv, m365AuditJson, m365AuditCsv, pst, mbox, eml, maildir];
 
 export function parserByName(name: string): Parser | undefined {
   return parsers.find((parser) => parser.name === name);
