@@ -1,4 +1,5 @@
-import { readFileSync, statSync } from "node:fs";
+import { createReadStream, readFileSync, statSync } from "node:fs";
+import { relative, sep } from "node:path";
 import { Readable } from "node:stream";
 import type { RecordRef } from "../../src/model/events.js";
 import type { EvidenceSource, ParseOptions, ParsedItem, Parser } from "../../src/model/parser.js";
@@ -59,3 +60,37 @@ export function countBy<T>(items: readonly T[], key: (item: T) => string): Recor
 
 /** `../shared` beside the project (CI lays a copy there too). */
 export const SHARED_DIR = new URL("../../../shared/", import.meta.url).pathname;
+
+/**
+ * Runs a folder parser (Maildir, eDiscovery) over a folder on disk, as the pipeline does: members
+ * are opened through `ctx.openMember` and named relative to the folder.
+ */
+export async function runFolderParser(
+  parser: Parser,
+  dir: string,
+  options: { file?: string; parse?: ParseOptions } = {},
+): Promise<ParserRun & { members: string[] }> {
+  const run: ParserRun & { members: string[] } = { items: [], warnings: [], notes: [], members: [] };
+  const source: EvidenceSource = {
+    file: options.file ?? dir,
+    path: dir,
+    isDirectory: true,
+    size: 0,
+    mtime: statSync(dir).mtime,
+    stream: () => {
+      throw new Error("a folder has no stream");
+    },
+  };
+  const ctx = {
+    warn: (ref: RecordRef, message: string) => run.warnings.push({ ref, message }),
+    note: (message: string) => run.notes.push(message),
+    options: options.parse ?? {},
+    openMember: (abs: string) => {
+      const member = relative(dir, abs).split(sep).join("/");
+      run.members.push(member);
+      return { member, stream: createReadStream(abs) };
+    },
+  };
+  for await (const item of parser.parse(source, ctx)) run.items.push(item);
+  return run;
+}
