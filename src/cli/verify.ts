@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { hashFile } from "../ingest/hash.js";
 import { rootBase } from "../ingest/discover.js";
-import { statSync } from "node:fs";
 import { MailtrailError } from "../model/errors.js";
 import { CaseStore } from "../store/case-store.js";
 
@@ -27,7 +26,7 @@ export async function verifyCase(caseDir: string): Promise<VerifyResult> {
       if (row["container_format"] === "zip") continue;
       const rootPath = manifest.evidence[Number(row["root"] ?? 0)];
       if (rootPath === undefined) continue;
-      const base = rootBase(rootPath, existsSync(rootPath) && statSync(rootPath).isDirectory());
+      const base = rootBase(rootPath);
       const abs = resolve(base, String(row["path"]));
       result.checked += 1;
       if (!existsSync(abs)) {

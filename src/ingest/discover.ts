@@ -10,9 +10,12 @@ export type Found = { root: number } & (
   | { kind: "skipped"; abs: string; rel: string; reason: string }
 );
 
-/** Where relative paths of a root start: the folder given, or the folder of a file given. */
-export function rootBase(rootAbs: string, isDirectory: boolean): string {
-  return isDirectory ? rootAbs : resolve(rootAbs, "..");
+/**
+ * Where relative paths of a root start: the parent of the folder or file given, so that paths
+ * name the evidence folder too (`exports/a.mbox`) and several roots never give the same path.
+ */
+export function rootBase(rootAbs: string): string {
+  return resolve(rootAbs, "..");
 }
 
 /**
@@ -30,7 +33,7 @@ export async function discover(roots: readonly string[], parsers: readonly Parse
     } catch (error) {
       throw new MailtrailError("NO_EVIDENCE", `evidence path not found: ${root}`, { cause: error });
     }
-    const walker = new Walker(index, rootBase(abs, stats.isDirectory()), parsers, excluded, found);
+    const walker = new Walker(index, rootBase(abs), parsers, excluded, found);
     await walker.walk(abs);
   }
   return found;

@@ -126,7 +126,7 @@ describe("stages on an existing case", () => {
     appendFileSync(join(copy, "dovecot.log"), "tampered\n");
     const bad = await runCli(["verify", out]);
     expect(bad.code).toBe(1);
-    expect(bad.stdout).toContain("CHANGED dovecot.log");
+    expect(bad.stdout).toContain("CHANGED verify-evidence/dovecot.log");
   });
 
   it("formats lists every parser", async () => {
@@ -170,7 +170,7 @@ describe("exit codes and errors (the built binary)", () => {
 
   it("progress goes to stderr as plain lines when not on a terminal, and nothing with --quiet", () => {
     const loud = cli("ingest", evidence, "--out", join(work, "loud"), "--year", "2026");
-    expect(loud.stderr).toContain("mailtrail: dovecot.log: dovecot-log, 133 records, 0 warnings");
+    expect(loud.stderr).toContain("mailtrail: evidence/dovecot.log: dovecot-log, 133 records, 0 warnings");
     const quiet = cli("ingest", evidence, "--out", join(work, "quiet"), "--year", "2026", "--quiet");
     expect(quiet.stderr).toBe("");
   });

@@ -38,7 +38,7 @@ describe("ingest pipeline", () => {
     const gz = gzipSync(readFileSync(SAMPLE));
     writeFileSync(join(work, "evidence/mail.log.1.gz"), gz);
     const { files, warnings } = await run();
-    expect(files["mail.log.1.gz"]).toMatchObject({ format: "dovecot-log+gzip", parser: "dovecot-log", records: 15, events: 15, warnings: 0, sha256: sha256(gz) });
+    expect(files["evidence/mail.log.1.gz"]).toMatchObject({ format: "dovecot-log+gzip", parser: "dovecot-log", records: 15, events: 15, warnings: 0, sha256: sha256(gz) });
     expect(warnings).toEqual([]);
     const lines = await store.all("SELECT ref_line FROM events ORDER BY seq LIMIT 3");
     expect(lines.map((row) => row["ref_line"])).toEqual([1, 2, 3]);
@@ -50,19 +50,19 @@ describe("ingest pipeline", () => {
     writeFileSync(join(work, "evidence/a-truncated.log.gz"), gz.subarray(0, Math.floor(gz.length / 2)));
     copyFileSync(SAMPLE, join(work, "evidence/b-plain.log"));
     const { files, warnings } = await run();
-    const truncated = files["a-truncated.log.gz"];
+    const truncated = files["evidence/a-truncated.log.gz"];
     expect(truncated?.events).toBeGreaterThan(100);
     expect(truncated?.events).toBeLessThan(3000);
     expect(truncated?.error).toMatch(/gzip data is damaged or truncated/);
-    expect(warnings.filter((warning) => warning["path"] === "a-truncated.log.gz").length).toBe(1);
-    expect(files["b-plain.log"]?.events).toBe(15);
+    expect(warnings.filter((warning) => warning["path"] === "evidence/a-truncated.log.gz").length).toBe(1);
+    expect(files["evidence/b-plain.log"]?.events).toBe(15);
   });
 
   it("zip members are read in place; hostile member names are refused with a warning each", async () => {
     copyFileSync(join(FIXTURES, "archive/hostile-names.zip"), join(work, "evidence/hostile-names.zip"));
     const { files, warnings } = await run();
-    expect(files["hostile-names.zip"]?.format).toBe("zip");
-    expect(files["hostile-names.zip!logs/good.log"]).toMatchObject({ parser: "dovecot-log", events: 15, container: "hostile-names.zip", sha256: sha256(readFileSync(SAMPLE)) });
+    expect(files["evidence/hostile-names.zip"]?.format).toBe("zip");
+    expect(files["evidence/hostile-names.zip!logs/good.log"]).toMatchObject({ parser: "dovecot-log", events: 15, container: "evidence/hostile-names.zip", sha256: sha256(readFileSync(SAMPLE)) });
     expect(warnings.map((warning) => warning["reason"])).toEqual([
       'member "../escape.log" refused: member name climbs out of the archive (..)',
       'member "/etc/abs.log" refused: member name is an absolute path',
@@ -77,14 +77,14 @@ describe("ingest pipeline", () => {
     writeFileSync(join(work, "evidence/zeros.log.gz"), gzipSync(Buffer.from(`${line}\n`.repeat(200_000))));
     const limits: ArchiveLimits = { maxExpandedBytes: 1024 ** 3, maxRatio: 100, ratioGraceBytes: 1024 ** 2, maxEntries: 100 };
     const { files, warnings } = await run(limits);
-    expect(files["bomb.zip!logs/good.log"]?.events).toBe(15);
-    expect(files["bomb.zip!zeros.log"]).toBeUndefined();
-    expect(warnings.some((warning) => warning["path"] === "bomb.zip" && /zeros\.log.*decompression bomb/.test(String(warning["reason"])))).toBe(true);
-    const gzWarnings = warnings.filter((warning) => warning["path"] === "zeros.log.gz");
+    expect(files["evidence/bomb.zip!logs/good.log"]?.events).toBe(15);
+    expect(files["evidence/bomb.zip!zeros.log"]).toBeUndefined();
+    expect(warnings.some((warning) => warning["path"] === "evidence/bomb.zip" && /zeros\.log.*decompression bomb/.test(String(warning["reason"])))).toBe(true);
+    const gzWarnings = warnings.filter((warning) => warning["path"] === "evidence/zeros.log.gz");
     expect(gzWarnings.length).toBe(1);
     expect(String(gzWarnings[0]?.["reason"])).toMatch(/parsing stopped: .*decompression bomb/);
     // Stopped part way (the ratio is measured against the compressed bytes read so far).
-    expect(files["zeros.log.gz"]?.events).toBeLessThan(200_000);
+    expect(files["evidence/zeros.log.gz"]?.events).toBeLessThan(200_000);
   });
 
   it("files no parser recognises (binary, empty) are listed, hashed and warned about", async () => {
@@ -92,8 +92,8 @@ describe("ingest pipeline", () => {
     writeFileSync(join(work, "evidence/blob.bin"), binary);
     writeFileSync(join(work, "evidence/empty.log"), "");
     const { files, warnings } = await run();
-    expect(files["blob.bin"]).toMatchObject({ format: "unknown", sha256: sha256(binary), events: 0 });
-    expect(files["empty.log"]).toMatchObject({ format: "unknown", sha256: sha256(Buffer.alloc(0)) });
+    expect(files["evidence/blob.bin"]).toMatchObject({ format: "unknown", sha256: sha256(binary), events: 0 });
+    expect(files["evidence/empty.log"]).toMatchObject({ format: "unknown", sha256: sha256(Buffer.alloc(0)) });
     expect(warnings.length).toBe(2);
     expect(String(warnings[0]?.["reason"])).toMatch(/no parser recognises this file/);
   });
@@ -104,7 +104,7 @@ describe("ingest pipeline", () => {
     store = await CaseStore.create(join(work, "evidence/out"));
     writeFileSync(join(work, "evidence/out/timeline.csv"), "timestamp\n");
     const result = await ingest(store, { roots: [join(work, "evidence")], parsers, parse: { year: 2026 }, exclude: [join(work, "evidence/out")] });
-    expect(result.files.map((file) => file.path)).toEqual(["dovecot.log"]);
+    expect(result.files.map((file) => file.path)).toEqual(["evidence/dovecot.log"]);
   });
 
   it("leaves evidence byte-identical, with its modification time", async () => {
