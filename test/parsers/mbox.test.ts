@@ -175,3 +175,39 @@ describe("mbox: bad input gives located warnings and indexes everything else", (
     expect(mbox.sniff(readFileSync(FIXTURES + "bad/preamble.mbox"), "x")).toBe(false);
   });
 });
+
+describe("mbox: a 100 MB attachment", () => {
+  it("is indexed with bounded memory (the message is never buffered) and the next message is found", async () => {
+    const { mkdtempSync, rmSync, createReadStream } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { writeBigMbox, MemorySampler, BIG_ATTACHMENT_BYTES } = await import("./big-message.js");
+    const dir = mkdtempSync(join(tmpdir(), "mailtrail-big-"));
+    try {
+      const big = await writeBigMbox(join(dir, "big.mbox"));
+      const sampler = new MemorySampler();
+      const source = {
+        file: "x/alice@agency.example/Inbox/mbox",
+        path: big.path,
+        isDirectory: false,
+        size: 0,
+        mtime: new Date(),
+        stream: () => createReadStream(big.path).pipe(sampler),
+      };
+      const found: ParsedMessage[] = [];
+      const warnings: string[] = [];
+      const ctx = { warn: (_ref: unknown, message: string) => warnings.push(message), note: () => undefined, options: {}, openMember: () => { throw new Error("no"); } };
+      for await (const item of mbox.parse(source, ctx)) found.push(item as ParsedMessage);
+      expect(warnings).toEqual([]);
+      expect(found.map((m) => m.messageId)).toEqual(["<small-1@agency.example>", "<big@agency.example>", "<small-3@agency.example>"]);
+      const attachment = found[1]?.attachments?.[0];
+      expect(attachment?.filename).toBe("big.bin");
+      expect(Math.abs((attachment?.size ?? 0) - BIG_ATTACHMENT_BYTES)).toBeLessThan(4);
+      expect(found[1]?.ref.offset).toBe(big.bigStart);
+      // The file is ~140 MB; holding the message would show as that much growth.
+      expect(sampler.growthMb).toBeLessThan(48);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
