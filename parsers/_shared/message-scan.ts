@@ -467,8 +467,9 @@ function estimateDecodedSize(encoded: number, part: OpenPart): number {
   if (part.fields.transferEncoding !== "base64") return encoded;
   const lineLength = part.lineLength ?? 76;
   const eol = part.eol ?? 1;
-  const lines = Math.ceil(encoded / (lineLength + eol));
-  const data = Math.max(0, encoded - lines * eol);
+  // Line breaks inside the part (the one before the delimiter is not part of it).
+  const breaks = Math.floor(encoded / (lineLength + eol));
+  const data = Math.max(0, encoded - breaks * eol);
   return Math.floor((data * 3) / 4);
 }
 

@@ -87,7 +87,7 @@ describe("eml: bad input", () => {
     const { messages, warnings } = await run("bad/truncated.eml", "a@b.example/INBOX/x.eml", 1);
     expect(messages[0]?.messageId).toBe("<cut@b.example>");
     expect(messages[0]?.subject).toBe("café");
-    expect(messages[0]?.attachments).toEqual([{ filename: "föto.jpg", contentType: "image/jpeg", size: 12 }]);
+    expect(messages[0]?.attachments).toEqual([{ filename: "föto.jpg", contentType: "image/jpeg", size: 13 }]);
     expect(warnings).toEqual([{ ref: { offset: 0 }, message: "message ends without its closing MIME boundary (file truncated?)" }]);
   });
 

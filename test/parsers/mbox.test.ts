@@ -72,7 +72,7 @@ describe("mbox variants", () => {
     expect(found[0]?.to).toEqual([{ address: "alice@agency.example", name: "Martin, Alice" }, { address: "bob@agency.example" }]);
     expect(found[0]?.flags).toEqual(["\\Flagged", "\\Seen"]);
     expect(found[1]?.flags).toEqual(["\\Deleted", "\\Seen"]);
-    expect(found[1]?.attachments).toEqual([{ filename: "offer.pdf", contentType: "application/pdf", size: 77 }]);
+    expect(found[1]?.attachments).toEqual([{ filename: "offer.pdf", contentType: "application/pdf", size: 78 }]);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]?.message).toMatch(/mailbox owner unknown/);
     expect(warnings[0]?.ref).toEqual({ offset: 0 });
@@ -123,7 +123,7 @@ describe("mbox: bad input gives located warnings and indexes everything else", (
   it("truncated inside an attachment", async () => {
     const { messages: found, warnings } = await run("bad/truncated.mbox", "x/alice@agency.example/Inbox/mbox");
     expect(found.map((m) => m.messageId)).toEqual(["<ok-1@agency.example>", "<cut-2@agency.example>"]);
-    expect(found[1]?.attachments).toEqual([{ filename: "data.bin", contentType: "application/octet-stream", size: 63 }]);
+    expect(found[1]?.attachments).toEqual([{ filename: "data.bin", contentType: "application/octet-stream", size: 64 }]);
     expect(warnings).toEqual([{ ref: { offset: 198 }, message: "message ends without its closing MIME boundary (file truncated?)" }]);
   });
 
