@@ -8,13 +8,14 @@ import { m365AuditCsv } from "./m365-audit-csv.js";
 import { m365AuditJson } from "./m365-audit-json.js";
 import { maildir } from "./maildir.js";
 import { mbox } from "./mbox.js";
+import { msg } from "./msg.js";
 import { pst } from "./pst.js";
 
 /**
  * The registry: every parser, listed once. Sniffing tries them in this order, so the more
  * specific formats come first.
  */
-export const parsers: readonly Parser[] = [dovecotEvents, dovecotLog, entraSigninsJson, entraSigninsCsv, m365AuditJson, m365AuditCsv, pst, mbox, eml, maildir];
+export const parsers: readonly Parser[] = [dovecotEvents, dovecotLog, entraSigninsJson, entraSigninsCsv, m365AuditJson, m365AuditCsv, pst, msg, mbox, eml, maildir];
 
 export function parserByName(name: string): Parser | undefined {
   return parsers.find((parser) => parser.name === name);

@@ -73,6 +73,15 @@ describe("deep pass: one message re-read by its offset", () => {
     for (const attachment of deep.attachments) expect(attachment.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it("msg: the attachment bytes hashed", async () => {
+    const deep = await deepParseMessage({ path: join(FIXTURES, "msg/bank-details.msg"), format: "msg" });
+    const pdf = Buffer.from("%PDF-1.4\n% Tailspin Audit bank details\n1 0 obj <</Type/Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n", "latin1");
+    expect(deep.attachments).toEqual([
+      { filename: "New-bank-details.pdf", contentType: "application/pdf", size: pdf.length, sha256: createHash("sha256").update(pdf).digest("hex") },
+    ]);
+    expect(deep.text).toContain("new bank details");
+  });
+
   it("a PST item path without a node id is a clear error", async () => {
     await expect(deepParseMessage({ path: join(FIXTURES, "pst/dist-list.pst"), format: "pst", itemPath: "Calendar" })).rejects.toThrow(
       /not a PST item path/,
