@@ -4,8 +4,8 @@
  * Shared by the integration test and scripts/make-demo-dovecot.mjs.
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { startDovecot, type Dovecot } from "./harness.js";
 import { joinWithLog, runScenario, type ScenarioTruth } from "./scenario.js";
 import { USERS, seedMaildirs, verifySeed, type SeedManifest } from "./seed.js";
@@ -40,12 +40,15 @@ const DOVECOT_PRIVATE = /^(dovecot\.index.*|dovecot\.list\.index.*|dovecot\.mail
 
 /**
  * Copies one user's Maildir (messages, `dovecot-uidlist`, `maildirfolder`, `subscriptions`)
- * without Dovecot's index and cache files. Empty `new/`/`tmp/` folders are kept.
+ * without Dovecot's index and cache files. An empty `cur/`, `new/` or `tmp/` gets a `.keep`
+ * file so that git keeps it (the convention of fixtures/maildir; Maildir readers skip dotfiles).
+ * Returns the number of files copied (`.keep` files not counted).
  */
 export function copyMaildir(from: string, to: string): number {
   let files = 0;
   mkdirSync(to, { recursive: true });
-  for (const entry of readdirSync(from).sort()) {
+  const entries = readdirSync(from).sort();
+  for (const entry of entries) {
     const source = join(from, entry);
     if (statSync(source).isDirectory()) {
       files += copyMaildir(source, join(to, entry));
@@ -54,5 +57,6 @@ export function copyMaildir(from: string, to: string): number {
       files += 1;
     }
   }
+  if (entries.length === 0 && /^(cur|new|tmp)$/.test(basename(from))) writeFileSync(join(to, ".keep"), "");
   return files;
 }
