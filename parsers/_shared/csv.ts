@@ -152,7 +152,10 @@ export class CsvScanner {
           } else {
             this.fields.push(cell.charCodeAt(cell.length - 1) === CR ? cell.slice(0, -1) : cell);
             this.line += 1;
-            this.endRecord();
+            this.endRecord(text, recordStart, pos);
+            // After a recovery the re-read text may leave a cell open that continues here.
+            recordStart = pos;
+            fieldStart = pos;
           }
           break;
         }
@@ -210,7 +213,10 @@ export class CsvScanner {
             this.mode = Mode.FieldStart;
           } else if (c === NL) {
             this.line += 1;
-            this.endRecord();
+            this.endRecord(text, recordStart, pos);
+            // After a recovery the re-read text may leave a cell open that continues here.
+            recordStart = pos;
+            fieldStart = pos;
           } else if (c !== CR) {
             // `"abc"def`: keep the quoted part, note the stray text.
             this.strayAfterQuote = true;
@@ -231,9 +237,18 @@ export class CsvScanner {
     }
   }
 
-  private endRecord(): void {
+  /** Ends the current record; `text` from `from` to `to` is its part in the current chunk. */
+  private endRecord(text?: string, from = 0, to = 0): void {
     const fields = this.fields;
     const line = this.recordLine;
+    const spansLines = this.line - line > 1;
+    if (this.checkWidth && this.width !== undefined && fields.length !== this.width && spansLines && text !== undefined) {
+      // A quoted cell ran over line ends and the record came out the wrong width: a broken quote
+      // swallowed the next lines. Re-read them instead of losing them.
+      this.raw.push(text.slice(from, to));
+      this.recover(`record has ${fields.length} fields, the header has ${this.width}, and runs over ${this.line - line} lines (a broken quote?)`);
+      return;
+    }
     this.fields = [];
     this.parts = [];
     this.raw = [];

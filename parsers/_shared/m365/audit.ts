@@ -95,6 +95,13 @@ function clientOf(clientInfo: string | undefined): string | undefined {
   return match?.[1] || undefined;
 }
 
+/** `Microsoft.Exchange.Imap4` → `IMAP4`, as Entra names the same protocols. */
+function mailboxProtocol(client: string | undefined): string | undefined {
+  if (client === undefined) return undefined;
+  const name = client.replace(/^Microsoft\.Exchange\./, "");
+  return /^(imap4|pop3)$/i.test(name) ? name.toUpperCase() : name;
+}
+
 function resultOf(status: string | undefined): Result | undefined {
   if (status === undefined) return undefined;
   const lower = status.toLowerCase();
@@ -256,7 +263,7 @@ function authEvent(record: Obj, c: Common, issues: string[]): ParsedEventOf<Auth
   const client = clientOf(c.clientInfo);
   const errorCode = str(record, "ErrorCode", issues);
   const failed = operation === "UserLoginFailed" || (errorCode !== undefined && errorCode !== "0") || c.result === "failure";
-  const protocol = operation === "MailboxLogin" ? (client?.replace(/^Microsoft\.Exchange\./, "") ?? undefined) : str(record, "Client", issues);
+  const protocol = operation === "MailboxLogin" ? mailboxProtocol(client) : str(record, "Client", issues);
   const sessionId = device.SessionId ?? c.sessionId;
   const keys = compact({
     ...c.keys,
@@ -392,7 +399,7 @@ function smtp(value: string | undefined): string | undefined {
 /** The mailbox part of `Identity` values: `payroll@x`, `payroll@x:\Inbox`, `erin\rule`. */
 function mailboxOf(identityText: string | undefined): string | undefined {
   if (identityText === undefined) return undefined;
-  const head = identityText.split(":\\")[0] ?? identityText;
+  const head = identityText.split(/:?\\/)[0] ?? identityText;
   return head.includes("@") ? identity(head) : undefined;
 }
 

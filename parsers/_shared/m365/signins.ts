@@ -285,7 +285,7 @@ function deviceSummary(f: SignInFields): string | undefined {
 }
 
 function detailLine(f: SignInFields, failed: boolean): string {
-  const what = `${f.clientApp ? `${f.clientApp} sign-in` : "Sign-in"} to ${f.resource ?? f.appName ?? "an application"}${f.appName && f.resource ? ` via ${f.appName}` : ""}`;
+  const what = `${f.clientApp ? `${f.clientApp} sign-in` : "Sign-in"} to ${f.resource ?? f.appName ?? "an application"}${f.appName && f.resource && f.appName !== f.resource ? ` via ${f.appName}` : ""}`;
   const where = f.city || f.country ? ` from ${[f.city, f.country].filter((part) => part).join(", ")}` : "";
   const outcome = failed ? `: error ${f.errorCode}${f.failureReason ? ` (${f.failureReason})` : ""}` : "";
   return `${what}${where}${outcome}`;
@@ -360,7 +360,8 @@ export type SignInShape = { layout: "graph" | "log-analytics"; record: Obj; fall
 const WRAPPER_FIELDS = ["_raw", "message", "raw", "event", "data", "body", "log", "record", "Body"] as const;
 
 export function signInShape(value: Obj, depth = 0): SignInShape | undefined {
-  if (typeof value.createdDateTime === "string" || (value.createdDateTime !== undefined && value.userPrincipalName !== undefined)) {
+  // Graph `users` also have createdDateTime and userPrincipalName: a sign-in has a status or an IP.
+  if (value.createdDateTime !== undefined && (value.status !== undefined || value.ipAddress !== undefined || value.clientAppUsed !== undefined)) {
     return { layout: "graph", record: value };
   }
   if ((value.CreatedDateTime !== undefined || value.TimeGenerated !== undefined) && (value.ResultType !== undefined || value.UserPrincipalName !== undefined)) {

@@ -46,8 +46,9 @@ export function bool(record: Obj, key: string, issues: string[]): boolean | unde
   if (typeof value === "boolean") return value;
   if (typeof value === "string") {
     const lower = value.trim().toLowerCase();
-    if (lower === "true" || lower === "1") return true;
-    if (lower === "false" || lower === "0") return false;
+    // The portal CSV download writes Yes / No.
+    if (lower === "true" || lower === "1" || lower === "yes") return true;
+    if (lower === "false" || lower === "0" || lower === "no") return false;
   }
   issues.push(`${key} is ${describe(value)} ${JSON.stringify(value).slice(0, 40)}, expected true or false`);
   return undefined;
