@@ -1,6 +1,7 @@
 import type { Parser } from "../src/model/parser.js";
 import { dovecotEvents } from "./dovecot-events.js";
 import { dovecotLog } from "./dovecot-log.js";
+import { ediscovery } from "./ediscovery.js";
 import { eml } from "./eml.js";
 import { entraSigninsCsv } from "./entra-signins-csv.js";
 import { entraSigninsJson } from "./entra-signins-json.js";
@@ -15,7 +16,7 @@ import { pst } from "./pst.js";
  * The registry: every parser, listed once. Sniffing tries them in this order, so the more
  * specific formats come first.
  */
-export const parsers: readonly Parser[] = [dovecotEvents, dovecotLog, entraSigninsJson, entraSigninsCsv, m365AuditJson, m365AuditCsv, pst, msg, mbox, eml, maildir];
+export const parsers: readonly Parser[] = [dovecotEvents, dovecotLog, entraSigninsJson, entraSigninsCsv, m365AuditJson, m365AuditCsv, pst, msg, mbox, eml, maildir, ediscovery];
 
 export function parserByName(name: string): Parser | undefined {
   return parsers.find((parser) => parser.name === name);
