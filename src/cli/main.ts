@@ -69,12 +69,12 @@ export function buildCli(args: string[], io: Io = defaultIo): Argv {
     )
     .command(
       "ingest <evidence..>",
-      "parse the evidence into a case store (no analysis)",
+      "parse the evidence into a case store (manifest, warnings, summary; no analysis, no timeline)",
       (argv) => ingestOptions(argv),
       async (argv) => {
         const store = await ingestStage({ ...argv, evidence: argv.evidence as string[] }, startedAt);
         try {
-          report(await outputStage(store, commandLine), argv.json, io, "ingest");
+          report(await outputStage(store, commandLine, { timeline: false }), argv.json, io, "ingest");
         } finally {
           await store.close();
         }

@@ -95,9 +95,9 @@ export interface OutputResult {
 }
 
 /** Writes every output file of the case. */
-export async function outputStage(store: CaseStore, command: string): Promise<OutputResult> {
+export async function outputStage(store: CaseStore, command: string, what: { timeline: boolean } = { timeline: true }): Promise<OutputResult> {
   const outDir = store.dir;
-  await writeTimelines(store, outDir);
+  if (what.timeline) await writeTimelines(store, outDir);
   await writeWarnings(store, outDir);
   const run: RunInfo = {
     tool: "mailtrail",

@@ -344,7 +344,7 @@ class IngestRun {
   }
 
   private async store_(item: ParsedItem, id: string, target: FileRow, parser: string, seq: number, repeat: number): Promise<void> {
-    const { ref, ...body } = item;
+    const ref = item.ref;
     const source = {
       parser,
       file: target.path,
@@ -354,15 +354,18 @@ class IngestRun {
       recordId: ref.recordId,
       member: ref.member,
     };
-    const data = JSON.stringify(body);
-    if (body.kind === "message") {
+    // The stored body leaves the location out (it has its own columns), so that the same record
+    // read from two files serialises the same. Clearing the field beats copying the object.
+    (item as { ref?: RecordRef }).ref = undefined;
+    const data = JSON.stringify(item);
+    if (item.kind === "message") {
       target.messages += 1;
-      await this.store.appendMessage(target.fileId, seq, id, body, source, data);
+      await this.store.appendMessage(target.fileId, seq, id, item, source, data);
       return;
     }
     target.events += 1;
-    const recordKey = ref.recordId !== undefined ? `${body.kind}|${ref.recordId}|${repeat}` : undefined;
-    await this.store.appendEvent(target.fileId, seq, id, body, source, data, recordKey);
+    const recordKey = ref.recordId !== undefined ? `${item.kind}|${ref.recordId}|${repeat}` : undefined;
+    await this.store.appendEvent(target.fileId, seq, id, item, source, data, recordKey);
   }
 }
 

@@ -3,19 +3,37 @@ import { once } from "node:events";
 import { format, type CsvFormatterStream, type FormatterRow as Row } from "fast-csv";
 import { neutralizeCell } from "./csv-safe.js";
 
-/** A text file written line by line with backpressure (outputs are streamed, never built whole). */
+const BATCH_CHARS = 256 * 1024;
+
+/**
+ * A text file written line by line with backpressure (outputs are streamed, never built whole).
+ * Lines are gathered into batches: one write per line cost more than building them.
+ */
 export class LineWriter {
   private readonly stream: WriteStream;
+  private pending: string[] = [];
+  private pendingChars = 0;
 
   constructor(path: string) {
     this.stream = createWriteStream(path, { encoding: "utf8" });
   }
 
   async write(text: string): Promise<void> {
-    if (!this.stream.write(text)) await once(this.stream, "drain");
+    this.pending.push(text);
+    this.pendingChars += text.length;
+    if (this.pendingChars >= BATCH_CHARS) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const batch = this.pending.join("");
+    this.pending = [];
+    this.pendingChars = 0;
+    if (!this.stream.write(batch)) await once(this.stream, "drain");
   }
 
   async close(): Promise<void> {
+    await this.flush();
     this.stream.end();
     await once(this.stream, "finish");
   }

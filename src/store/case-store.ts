@@ -7,6 +7,8 @@ import { MailtrailError } from "../model/errors.js";
 import { ANALYSIS_SQL, SCHEMA_SQL, SCHEMA_VERSION } from "./schema.js";
 
 export const CASE_FILE = "case.duckdb";
+/** DuckDB's own memory (default would be 80% of RAM). */
+export const STORE_MEMORY_LIMIT = "192MB";
 
 export type Row = Record<string, unknown>;
 
@@ -92,7 +94,13 @@ export class CaseStore {
 
   private static async connect(dir: string): Promise<CaseStore> {
     try {
-      const instance = await DuckDBInstance.create(join(dir, CASE_FILE), { threads: "2" });
+      // A bounded buffer pool keeps peak memory flat; large sorts spill to the case folder.
+      const instance = await DuckDBInstance.create(join(dir, CASE_FILE), {
+        threads: "2",
+        memory_limit: STORE_MEMORY_LIMIT,
+        temp_directory: join(dir, ".duckdb-tmp"),
+        preserve_insertion_order: "false",
+      });
       return new CaseStore(dir, instance, await instance.connect());
     } catch (error) {
       throw new MailtrailError("STORE", `cannot open the case store in ${dir}: ${(error as Error).message}`, { cause: error });
