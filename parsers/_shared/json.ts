@@ -96,6 +96,55 @@ export class JsonSplitter {
     let nextBackslash = -2; // -2: not looked up in this chunk yet
     this.openStartInChunk = this.open ? 0 : -1;
     while (i < len) {
+      if (this.open !== undefined && this.open.depth > 0 && !this.inString && this.depth > this.open.depth) {
+        // Inside an element being cut out: only depth and strings matter (a top-level object is
+        // read by the general loop, which watches its keys for an envelope). Most bytes go here.
+        const target = this.open.depth;
+        let depth = this.depth;
+        let j = i;
+        let closed = false;
+        while (j < len) {
+          const c = buf[j] as number;
+          if (c === QUOTE) {
+            let q = buf.indexOf(QUOTE, j + 1);
+            // A quote preceded by an odd run of backslashes is escaped.
+            while (q !== -1) {
+              let k = q - 1;
+              while (k > j && buf[k] === BACKSLASH) k -= 1;
+              if (((q - 1 - k) & 1) === 0) break;
+              q = buf.indexOf(QUOTE, q + 1);
+            }
+            if (q === -1) {
+              // The string goes on in the next chunk; an odd run of backslashes at the end escapes its first byte.
+              let k = len - 1;
+              while (k > j && buf[k] === BACKSLASH) k -= 1;
+              this.inString = true;
+              this.pendingEscape = ((len - 1 - k) & 1) === 1;
+              j = len;
+              break;
+            }
+            j = q + 1;
+            continue;
+          }
+          if (c === OPEN_OBJECT || c === OPEN_ARRAY) depth += 1;
+          else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+            depth -= 1;
+            if (depth === target) {
+              closed = true;
+              j += 1;
+              break;
+            }
+          }
+          j += 1;
+        }
+        this.depth = depth;
+        i = j;
+        if (closed) {
+          this.closeValue(buf, i);
+          this.afterClose();
+        }
+        continue;
+      }
       if (this.inString) {
         if (this.pendingEscape) {
           this.pendingEscape = false;
@@ -193,15 +242,7 @@ export class JsonSplitter {
           if (this.open && this.depth === this.open.depth) {
             this.closeValue(buf, i + 1);
           }
-          if (this.inEnvelope && this.depth === 1) {
-            this.inEnvelope = false;
-            this.emitDepth = -1;
-          }
-          if (this.depth === 0) {
-            this.topIsObject = false;
-            this.expectKey = false;
-            this.emitDepth = 0;
-          }
+          this.afterClose();
           break;
         }
         case COMMA:
@@ -221,6 +262,19 @@ export class JsonSplitter {
       i += 1;
     }
     if (this.open && this.openStartInChunk !== -1) this.keepOpen(buf, this.openStartInChunk, len);
+  }
+
+  /** Bookkeeping after a closing bracket: the end of an envelope's array, of a top-level value. */
+  private afterClose(): void {
+    if (this.inEnvelope && this.depth === 1) {
+      this.inEnvelope = false;
+      this.emitDepth = -1;
+    }
+    if (this.depth === 0) {
+      this.topIsObject = false;
+      this.expectKey = false;
+      this.emitDepth = 0;
+    }
   }
 
   private keepKey(buf: Buffer, from: number, to: number): void {

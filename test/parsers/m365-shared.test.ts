@@ -94,6 +94,16 @@ describe("JSON readers", () => {
     ]);
   });
 
+  it("escaped quotes and backslash runs inside elements, split across chunks at every place", async () => {
+    const text = '[{"a":"q\\"}]","b":"\\\\"},{"c":"\\\\\\"\\\\"}]';
+    const expected = [
+      { kind: "value", text: '{"a":"q\\"}]","b":"\\\\"}', offset: 1 },
+      { kind: "value", text: '{"c":"\\\\\\"\\\\"}', offset: text.indexOf('{"c"') },
+    ];
+    for (const size of [1, 2, 3, 4, 7, 1000]) expect(await json(Buffer.from(text), size)).toEqual(expected);
+    expect(expected.map((item) => JSON.parse(item.text))).toEqual([{ a: 'q"}]', b: "\\" }, { c: '\\"\\' }]);
+  });
+
   it("reads JSON lines line by line", async () => {
     expect(await json(Buffer.from('{"a":1}\n\n{"b":2}\r\n'))).toEqual([
       { kind: "value", text: '{"a":1}', line: 1, offset: 0 },
