@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Regenerates the on-prem (Dovecot) part of the demo case from a real Dovecot:
-//   fixtures/demo-case/dovecot/{dovecot.log, dovecot-debug.log, ground-truth.json}
-//   fixtures/demo-case/maildir/<user>/...   (Maildir with dovecot-uidlist, no Dovecot index/cache files)
+//   fixtures/demo-case/evidence/dovecot/{dovecot.log, dovecot-debug.log} and fixtures/demo-case/dovecot-ground-truth.json
+//   fixtures/demo-case/evidence/maildir/<user>/...   (Maildir with dovecot-uidlist, no Dovecot index/cache files)
 // Needs root and Debian's dovecot-imapd + dovecot-pop3d (see .ci/run). Run after `npm run build`:
 //   npm run build && node scripts/make-demo-dovecot.mjs
 // Message-IDs, UIDs and UIDVALIDITYs are the same on every run; timestamps, session ids, pids and
@@ -24,8 +24,8 @@ if (reason) {
 
 const started = Date.now();
 const capture = await captureScenario();
-const logDir = join(root, "fixtures", "demo-case", "dovecot");
-const mailDir = join(root, "fixtures", "demo-case", "maildir");
+const logDir = join(root, "fixtures", "demo-case", "evidence", "dovecot");
+const mailDir = join(root, "fixtures", "demo-case", "evidence", "maildir");
 rmSync(logDir, { recursive: true, force: true });
 rmSync(mailDir, { recursive: true, force: true });
 mkdirSync(logDir, { recursive: true });
@@ -47,7 +47,7 @@ const groundTruth = {
   ...capture.truth,
   seed: capture.manifest,
 };
-writeFileSync(join(logDir, "ground-truth.json"), JSON.stringify(groundTruth, null, 2) + "\n");
+writeFileSync(join(root, "fixtures", "demo-case", "dovecot-ground-truth.json"), JSON.stringify(groundTruth, null, 2) + "\n");
 removeDovecotState(capture.dovecot);
 const attacker = capture.truth.sessions.filter((s) => s.actor === "attacker").length;
 console.log(

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Writes the demo case's cloud mailbox exports (fixtures/demo-case/exports/) as `readpst -r` lays
+ * Writes the demo case's cloud mailbox exports (fixtures/demo-case/evidence/exports/) as `readpst -r` lays
  * them out: `<mailbox>/<Folder>/mbox`. Message-IDs, senders, recipients, subjects and arrival
  * times are those of the demo story (/work/shared demo-story, "Mailbox exports"); the bodies are
  * invented. Deterministic: the same files on every run.
@@ -11,7 +11,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "demo-case", "exports");
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "demo-case", "evidence", "exports");
 
 const PEOPLE = {
   erin: '"Erin Walsh" <erin.walsh@agency.example>',

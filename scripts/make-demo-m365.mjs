@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const OUT = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "demo-case", "m365");
+const OUT = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "demo-case", "evidence", "m365");
 const TENANT = "6f1c7c2a-0b8e-4c7e-9d8e-3a1f5b2c9d10";
 const SESSION = "5c1f0a3e-7b8d-4e2f-9a61-0d4c2b7e8f93";
 const TOKEN = "dGVzdC10b2tlbi1lcmluLTAx";

@@ -5,7 +5,7 @@ import type { ParsedMessage } from "../../src/model/messages.js";
 import { mbox } from "../../parsers/mbox.js";
 import { runParser } from "./harness.js";
 
-const EXPORTS = new URL("../../fixtures/demo-case/exports/", import.meta.url).pathname;
+const EXPORTS = new URL("../../fixtures/demo-case/evidence/exports/", import.meta.url).pathname;
 
 async function inventory(owner: string): Promise<ParsedMessage[]> {
   const file = `exports/${owner}/Inbox/mbox`;

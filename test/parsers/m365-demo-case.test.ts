@@ -1,5 +1,5 @@
 /**
- * The Microsoft 365 evidence of the demo case (fixtures/demo-case/m365, written by
+ * The Microsoft 365 evidence of the demo case (fixtures/demo-case/evidence/m365, written by
  * scripts/make-demo-m365.mjs): overlapping containers share record ids, so the pipeline's
  * de-duplication sees one record once, and the story's facts are in the events.
  */
@@ -10,7 +10,7 @@ import { entraSigninsJson } from "../../parsers/entra-signins-json.js";
 import { m365AuditCsv } from "../../parsers/m365-audit-csv.js";
 import { runParserOnFile } from "./harness.js";
 
-const DIR = new URL("../../fixtures/demo-case/m365/", import.meta.url).pathname;
+const DIR = new URL("../../fixtures/demo-case/evidence/m365/", import.meta.url).pathname;
 const SESSION = "5c1f0a3e-7b8d-4e2f-9a61-0d4c2b7e8f93";
 
 async function parse(parser: typeof m365AuditCsv, file: string): Promise<ParsedEvent[]> {
