@@ -1,0 +1,54 @@
+/** Bursts of failed attempts grouped by source address or by account (spray and brute force). */
+import type { CaseStore, Row } from "../../store/case-store.js";
+import type { HuntConfig } from "../findings.js";
+import { failureCtes, idListSql, maxEventIds } from "./common.js";
+
+export interface BurstQuery {
+  /** `ip`: one source, many accounts; `account`: one account, any sources. */
+  by: "ip" | "account";
+  gapMinutes: number;
+  minAccounts: number;
+  minAttempts: number;
+}
+
+/**
+ * One row per burst: `key` (the address or account), `accounts`, `ips`, `attempts`, `n_events`,
+ * `ids` (capped, time order), `first_ts`, `last_ts`. A burst ends where no failure follows within
+ * the gap.
+ */
+export async function failureBursts(store: CaseStore, config: HuntConfig, query: BurstQuery): Promise<Row[]> {
+  const gap = Math.trunc(query.gapMinutes * 60_000);
+  const by = query.by;
+  return store.all(`
+    WITH ${failureCtes(config)},
+    ordered AS (
+      SELECT *, CASE WHEN ts - lag(last_ts) OVER (PARTITION BY ${by} ORDER BY ts, unit) > ${gap} THEN 1 ELSE 0 END AS brk
+      FROM fail_units WHERE ${by} IS NOT NULL
+    ),
+    numbered AS (
+      SELECT *, sum(brk) OVER (PARTITION BY ${by} ORDER BY ts, unit ROWS UNBOUNDED PRECEDING) AS burst FROM ordered
+    ),
+    bursts AS (
+      SELECT ${by} AS key, burst, count(DISTINCT account) AS n_accounts, sum(attempts) AS attempts,
+             list_sort(list(DISTINCT account)) AS accounts, list_sort(list(DISTINCT ip) FILTER (WHERE ip IS NOT NULL)) AS ips
+      FROM numbered GROUP BY ${by}, burst
+      HAVING count(DISTINCT account) >= ${Math.trunc(query.minAccounts)} AND sum(attempts) >= ${Math.trunc(query.minAttempts)}
+    )
+    SELECT b.key, b.burst, b.accounts, b.ips, b.attempts::BIGINT AS attempts, count(*)::BIGINT AS n_events,
+           ${idListSql(maxEventIds(config), "e")} AS ids, min(e.ts) AS first_ts, max(e.ts) AS last_ts
+    FROM bursts b
+    JOIN numbered n ON n.${by} = b.key AND n.burst = b.burst
+    JOIN fail_events e ON e.unit = n.unit
+    GROUP BY b.key, b.burst, b.accounts, b.ips, b.attempts
+    ORDER BY b.key, b.burst`);
+}
+
+/** `<key>` when the key had one burst, else `<key>@<first ISO time>` for each. */
+export function burstKeys(rows: Row[]): string[] {
+  const counts = new Map<string, number>();
+  for (const row of rows) counts.set(String(row["key"]), (counts.get(String(row["key"])) ?? 0) + 1);
+  return rows.map((row) => {
+    const key = String(row["key"]);
+    return (counts.get(key) ?? 0) > 1 ? `${key}@${new Date(Number(row["first_ts"])).toISOString()}` : key;
+  });
+}
