@@ -10,7 +10,7 @@ import { CaseStore } from "../store/case-store.js";
 import { writeTimelines } from "../output/timeline.js";
 import { formatsTable } from "./formats.js";
 import { analyzeStage, ingestStage, outputStage, TOOL_VERSION, type OutputResult } from "./stages.js";
-import { humanSummary } from "./summary-text.js";
+import { affectedText, humanSummary } from "./summary-text.js";
 import { verifyCase } from "./verify.js";
 
 interface Io {
@@ -60,8 +60,8 @@ export function buildCli(args: string[], io: Io = defaultIo): Argv {
       async (argv) => {
         const store = await ingestStage({ ...argv, evidence: argv.evidence as string[] }, startedAt);
         try {
-          await analyzeStage(store, argv);
-          report(await outputStage(store, commandLine), argv.json, io, "run");
+          const analysis = await analyzeStage(store, argv);
+          report(await outputStage(store, commandLine, analysis), argv.json, io, "run");
         } finally {
           await store.close();
         }
@@ -74,7 +74,7 @@ export function buildCli(args: string[], io: Io = defaultIo): Argv {
       async (argv) => {
         const store = await ingestStage({ ...argv, evidence: argv.evidence as string[] }, startedAt);
         try {
-          report(await outputStage(store, commandLine, { timeline: false }), argv.json, io, "ingest");
+          report(await outputStage(store, commandLine), argv.json, io, "ingest");
         } finally {
           await store.close();
         }
@@ -87,8 +87,23 @@ export function buildCli(args: string[], io: Io = defaultIo): Argv {
       async (argv) => {
         const store = await CaseStore.open(resolve(argv.case));
         try {
-          await analyzeStage(store, argv);
-          report(await outputStage(store, commandLine), argv.json, io, "analyze");
+          const analysis = await analyzeStage(store, argv);
+          report(await outputStage(store, commandLine, analysis), argv.json, io, "analyze");
+        } finally {
+          await store.close();
+        }
+      },
+    )
+    .command(
+      "affected <case>",
+      "re-run the analysis of an existing case and print the affected people (writes every analysis output)",
+      (argv) => analyzeOptions(argv.positional("case", { type: "string", demandOption: true, describe: "the case (output) folder" })),
+      async (argv) => {
+        const store = await CaseStore.open(resolve(argv.case));
+        try {
+          const analysis = await analyzeStage(store, argv);
+          await outputStage(store, commandLine, analysis);
+          io.stdout(argv.json ? `${JSON.stringify(analysis.affected, null, 2)}\n` : affectedText(analysis.affected, store.dir));
         } finally {
           await store.close();
         }

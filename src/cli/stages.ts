@@ -4,7 +4,10 @@ import { join, resolve } from "node:path";
 import { parsers, parserByName } from "../../parsers/index.js";
 import { markDuplicates } from "../analysis/dedup.js";
 import { loadIocs, NO_IOCS } from "../analysis/ioc.js";
-import { markIocs, propagateSessions } from "../analysis/mark-ioc.js";
+import { analyze, type AnalysisResult } from "../analysis/analyze.js";
+import { EMPTY_DIRECTORY, loadDirectory } from "../analysis/directory.js";
+import { EXPOSURE_LEVELS } from "../analysis/affected.js";
+import { writeAffected, writeExposedMessages, writeFindings } from "../output/analysis-files.js";
 import { ingest } from "../ingest/pipeline.js";
 import { MailtrailError } from "../model/errors.js";
 import { isValidZone } from "../../parsers/_shared/time.js";
@@ -79,14 +82,13 @@ export async function ingestStage(args: IngestArgs, startedAt: string): Promise<
   return store;
 }
 
-/** Re-runs the analysis on the case: marks are rebuilt from scratch with the given IOCs. */
-export async function analyzeStage(store: CaseStore, args: AnalyzeArgs): Promise<void> {
+/** Re-runs the analysis on the case: marks, findings and ledgers are rebuilt from scratch. */
+export async function analyzeStage(store: CaseStore, args: AnalyzeArgs): Promise<AnalysisResult> {
   const iocs = args.ioc ? loadIocs(args.ioc) : NO_IOCS;
-  if (args.directory && !existsSync(args.directory)) throw new MailtrailError("BAD_DIRECTORY_FILE", `directory file not found: ${args.directory}`);
-  await store.resetAnalysisMarks();
-  await markIocs(store, iocs);
-  await propagateSessions(store);
+  const directory = args.directory ? loadDirectory(args.directory) : EMPTY_DIRECTORY;
+  const result = await analyze(store, { iocs, directory, expand: args.expand === true, huntConfig: {} });
   await store.setMeta("analysis_options", JSON.stringify({ ioc: args.ioc, directory: args.directory, expand: args.expand === true }));
+  return result;
 }
 
 export interface OutputResult {
@@ -95,9 +97,15 @@ export interface OutputResult {
 }
 
 /** Writes every output file of the case. */
-export async function outputStage(store: CaseStore, command: string, what: { timeline: boolean } = { timeline: true }): Promise<OutputResult> {
+export async function outputStage(store: CaseStore, command: string, analysis?: AnalysisResult): Promise<OutputResult> {
   const outDir = store.dir;
-  if (what.timeline) await writeTimelines(store, outDir);
+  let exposedMessages: number | undefined;
+  if (analysis) {
+    await writeTimelines(store, outDir);
+    writeFindings(outDir, analysis.findings);
+    await writeAffected(outDir, analysis.affected);
+    exposedMessages = await writeExposedMessages(store, outDir);
+  }
   await writeWarnings(store, outDir);
   const run: RunInfo = {
     tool: "mailtrail",
@@ -112,7 +120,10 @@ export async function outputStage(store: CaseStore, command: string, what: { tim
     finishedAt: new Date().toISOString(),
   };
   await writeManifest(store, outDir, run);
-  const summary = await buildSummary(store);
+  const affected = analysis
+    ? Object.fromEntries(EXPOSURE_LEVELS.map((level) => [level, analysis.affected.filter((row) => row.exposure === level).length]))
+    : undefined;
+  const summary = await buildSummary(store, { affected, findings: analysis?.findings.length, exposedMessages });
   writeSummary(outDir, summary);
   return { summary, outDir };
 }

@@ -1,6 +1,8 @@
+import type { AffectedRow } from "../analysis/affected.js";
 import type { Summary } from "../output/case-files.js";
 
-const OUTPUTS = ["timeline.csv", "timeline.jsonl", "timesketch.jsonl", "manifest.json", "warnings.jsonl", "summary.json", "case.duckdb"];
+const INGEST_OUTPUTS = ["manifest.json", "warnings.jsonl", "summary.json", "case.duckdb"];
+const ANALYSIS_OUTPUTS = ["timeline.csv", "timeline.jsonl", "timesketch.jsonl", "findings.json", "affected-employees.csv", "exposed-messages.csv"];
 
 /** The short human summary printed at the end of a command. */
 export function humanSummary(command: string, summary: Summary, outDir: string): string {
@@ -14,8 +16,16 @@ export function humanSummary(command: string, summary: Summary, outDir: string):
     `  attacker events: ${summary.attacker_events}`,
   ];
   if (summary.messages.total > 0) lines.push(`  messages in the inventory: ${summary.messages.total} in ${Object.keys(summary.messages.by_mailbox).length} mailboxes`);
-  if (summary.affected) lines.push(`  affected: ${Object.entries(summary.affected).map(([level, count]) => `${level} ${count}`).join(", ")}`);
+  if (summary.affected) lines.push(`  affected people: ${Object.entries(summary.affected).map(([level, count]) => `${level} ${count}`).join(", ")}`);
+  if (summary.exposed_messages !== undefined) lines.push(`  messages exposed: ${summary.exposed_messages}; findings: ${summary.findings ?? 0}`);
   for (const note of summary.notes) lines.push(`  note: ${note}`);
-  lines.push(`outputs in ${outDir}: ${OUTPUTS.join(", ")}`);
+  const outputs = summary.affected ? [...ANALYSIS_OUTPUTS, ...INGEST_OUTPUTS] : INGEST_OUTPUTS;
+  lines.push(`outputs in ${outDir}: ${outputs.join(", ")}`);
   return `${lines.join("\n")}\n`;
+}
+
+/** The affected people, one line each, strongest exposure first. */
+export function affectedText(rows: readonly AffectedRow[], outDir: string): string {
+  const lines = rows.map((row) => `  ${row.exposure.padEnd(13)} ${(row.displayName || row.email).padEnd(28)} ${row.accountCompromised ? "account compromised; " : ""}${row.messagesExposed} message(s) exposed`);
+  return `${rows.length} affected (details in ${outDir}/affected-employees.csv)\n${lines.join("\n")}\n`;
 }

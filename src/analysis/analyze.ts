@@ -1,0 +1,140 @@
+/**
+ * The analysis passes over the store, in order (DESIGN.md §5): IOC marks, session and token
+ * propagation, pivots (followed with --expand), hunts, the exposure ledger and affected people.
+ * Events are never changed: marks, findings and ledgers are tables beside them.
+ */
+import type { CaseStore } from "../store/case-store.js";
+import { computeAffected, type AffectedRow } from "./affected.js";
+import type { Directory } from "./directory.js";
+import type { Finding, HuntConfig } from "./findings.js";
+import { describeIndicator, matchIp, type Iocs } from "./ioc.js";
+import { buildLedger } from "./ledger.js";
+import { markAddresses, markIocs, propagateSessions } from "./mark-ioc.js";
+import { compromisedAccounts, findPivots, pivotConfig, pivotFinding, type Pivot } from "./pivots.js";
+
+export interface AnalysisOptions {
+  iocs: Iocs;
+  directory: Directory;
+  expand: boolean;
+  huntConfig: HuntConfig;
+  /** The hunts that need no IOC (injected so that analysis runs without them in unit tests). */
+  runHunts?: (store: CaseStore, config: HuntConfig) => Promise<Finding[]>;
+}
+
+export interface AnalysisResult {
+  findings: Finding[];
+  affected: AffectedRow[];
+  /** Pivots followed with --expand, in the order they were followed. */
+  followed: Pivot[];
+}
+
+/** Most rounds of --expand (each round follows every strong pivot found). */
+const MAX_EXPAND_ROUNDS = 10;
+
+async function propagateAll(store: CaseStore): Promise<void> {
+  // Sessions and tokens chain (a token used in a session that used another token...).
+  for (let round = 0; round < MAX_EXPAND_ROUNDS; round += 1) if ((await propagateSessions(store)) === 0) return;
+}
+
+const iso = (ms: number | undefined): string | undefined => (ms === undefined || !Number.isFinite(ms) ? undefined : new Date(ms).toISOString());
+
+async function iocFindings(store: CaseStore, iocs: Iocs): Promise<Finding[]> {
+  const rows = await store.all(`
+    SELECT e.client_ip AS ip, count(*) AS n, min(e.ts) AS first, max(e.ts) AS last,
+           list(e.id ORDER BY e.ts, e.id) AS ids, list(DISTINCT lower(e.user_name)) FILTER (WHERE e.user_name IS NOT NULL) AS accounts
+    FROM events e WHERE e.id IN (SELECT id FROM marks WHERE via = 'ioc') AND e.client_ip IS NOT NULL
+    GROUP BY e.client_ip ORDER BY e.client_ip`);
+  return rows.map((row) => {
+    const ip = String(row["ip"]);
+    const indicator = matchIp(iocs, ip);
+    const accounts = ((row["accounts"] as string[] | null) ?? []).sort();
+    return {
+      id: `ioc-match:${ip}`,
+      rule: "ioc-match",
+      title: `Activity from ${indicator ? describeIndicator(indicator) : ip}`,
+      severity: "high",
+      technique: "T1078",
+      techniqueName: "Valid Accounts",
+      explanation: `${Number(row["n"])} event(s) came from ${ip}${indicator?.note ? ` (${indicator.note})` : ""}, against ${accounts.length} account(s): ${accounts.join(", ") || "none named"}. Their sessions are attacker activity too.`,
+      eventIds: row["ids"] as string[],
+      accounts,
+      ips: [ip],
+      first: iso(Number(row["first"])),
+      last: iso(Number(row["last"])),
+    };
+  });
+}
+
+async function compromiseFindings(store: CaseStore): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  for (const [account, info] of await compromisedAccounts(store)) {
+    findings.push({
+      id: `account-compromised:${account}`,
+      rule: "account-compromised",
+      title: `Account used by the attacker: ${account}`,
+      severity: "critical",
+      technique: "T1078",
+      techniqueName: "Valid Accounts",
+      explanation: `The attacker authenticated as ${account} (first at ${iso(info.first) ?? "?"} from ${info.ip ?? "an unknown address"}). Reset its password, revoke its sessions and tokens, and review its mailbox rules and permissions.`,
+      eventIds: [info.eventId],
+      accounts: [account],
+      ips: info.ip ? [info.ip] : [],
+      first: iso(info.first),
+    });
+  }
+  return findings;
+}
+
+async function gapFindings(store: CaseStore): Promise<Finding[]> {
+  const rows = await store.all("SELECT mailbox, list(gap ORDER BY ts, event_id) AS gaps, list(event_id ORDER BY ts, event_id) AS ids, min(ts) AS first FROM exposure_gaps WHERE mailbox IS NOT NULL GROUP BY mailbox ORDER BY mailbox");
+  return rows.map((row) => ({
+    id: `exposure-unknown:${String(row["mailbox"])}`,
+    rule: "exposure-unknown",
+    title: `Items read but not identifiable: ${String(row["mailbox"])}`,
+    severity: "medium",
+    technique: "T1114.002",
+    techniqueName: "Remote Email Collection",
+    explanation: `The logs show attacker access to ${String(row["mailbox"])} that they cannot resolve to messages: ${(row["gaps"] as string[]).join("; ")}. Treat these as exposed until shown otherwise.`,
+    eventIds: row["ids"] as string[],
+    accounts: [String(row["mailbox"])],
+    ips: [],
+    first: iso(Number(row["first"])),
+  }));
+}
+
+const SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3, info: 4 } as const;
+
+export async function analyze(store: CaseStore, options: AnalysisOptions): Promise<AnalysisResult> {
+  await store.resetAnalysisMarks();
+  await markIocs(store, options.iocs);
+  await propagateAll(store);
+  const config = pivotConfig(options.huntConfig);
+  let pivots = await findPivots(store, config);
+  const followed: Pivot[] = [];
+  if (options.expand) {
+    for (let round = 0; round < MAX_EXPAND_ROUNDS; round += 1) {
+      const strong = pivots.filter((pivot) => pivot.strength === "strong" && pivot.ip !== undefined);
+      if (strong.length === 0) break;
+      followed.push(...strong);
+      await markAddresses(store, strong.map((pivot) => ({ ip: pivot.ip as string, reason: `pivot: ${pivot.ip as string} ${pivot.reason}` })), "pivot");
+      await propagateAll(store);
+      pivots = await findPivots(store, config);
+    }
+  }
+  await buildLedger(store);
+  const hunts = options.runHunts ? await options.runHunts(store, options.huntConfig) : [];
+  const findings = [
+    ...(await iocFindings(store, options.iocs)),
+    ...(await compromiseFindings(store)),
+    ...followed.map((pivot) => pivotFinding(pivot, true)),
+    ...pivots.map((pivot) => pivotFinding(pivot, false)),
+    ...(await gapFindings(store)),
+    ...hunts,
+  ];
+  const unique = new Map(findings.map((finding) => [finding.id, finding]));
+  const sorted = [...unique.values()].sort(
+    (a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || (a.first ?? "").localeCompare(b.first ?? "") || a.id.localeCompare(b.id),
+  );
+  const affected = await computeAffected(store, options.directory);
+  return { findings: sorted, affected, followed };
+}

@@ -1,0 +1,252 @@
+/**
+ * Pivots (DESIGN.md §5.5): from what is already attacker activity, what else the attacker used.
+ * Each pivot is a finding with its reason and strength; only strong ones are followed, and only
+ * with --expand. Weak links (same country, same provider, a common user agent) never mark anything.
+ */
+import type { CaseStore } from "../store/case-store.js";
+import type { Finding } from "./findings.js";
+import type { HuntConfig } from "./findings.js";
+
+const LIVE = "(SELECT * FROM events WHERE id NOT IN (SELECT id FROM duplicates))";
+const ATTACKER = "(SELECT DISTINCT id FROM marks)";
+
+export interface PivotConfig {
+  /** A source that failed against at least this many accounts is a sprayer. */
+  sprayMinAccounts: number;
+  /** Two sprayers are one campaign when they targeted at least this many of the same accounts... */
+  campaignMinSharedAccounts: number;
+  /** ...within this many hours of each other. */
+  campaignWindowHours: number;
+  /** A new address of a compromised account reading at least this many bodies is the attacker's. */
+  bulkReadMinBodies: number;
+  /** A user agent seen for at most this many accounts outside attacker activity is distinctive. */
+  distinctiveUserAgentMaxAccounts: number;
+}
+
+export const DEFAULT_PIVOT_CONFIG: PivotConfig = {
+  sprayMinAccounts: 3,
+  campaignMinSharedAccounts: 3,
+  campaignWindowHours: 24,
+  bulkReadMinBodies: 20,
+  distinctiveUserAgentMaxAccounts: 1,
+};
+
+export function pivotConfig(config: HuntConfig): PivotConfig {
+  const section = config["pivots"] ?? {};
+  const number = (key: keyof PivotConfig): number => (typeof section[key] === "number" ? (section[key] as number) : DEFAULT_PIVOT_CONFIG[key]);
+  return {
+    sprayMinAccounts: number("sprayMinAccounts"),
+    campaignMinSharedAccounts: number("campaignMinSharedAccounts"),
+    campaignWindowHours: number("campaignWindowHours"),
+    bulkReadMinBodies: number("bulkReadMinBodies"),
+    distinctiveUserAgentMaxAccounts: number("distinctiveUserAgentMaxAccounts"),
+  };
+}
+
+export interface Pivot {
+  ip?: string;
+  userAgent?: string;
+  strength: "strong" | "weak";
+  reason: string;
+  rule: string;
+  eventIds: string[];
+  accounts: string[];
+}
+
+/** Accounts the attacker authenticated as: a successful sign-in or any action in attacker activity. */
+export async function compromisedAccounts(store: CaseStore): Promise<Map<string, { first: number; eventId: string; ip: string | null }>> {
+  const rows = await store.all(`
+    SELECT lower(user_name) AS account, min(ts) AS first, arg_min(id, ts) AS event_id, arg_min(client_ip, ts) AS ip
+    FROM ${LIVE} e
+    WHERE id IN ${ATTACKER} AND user_name IS NOT NULL
+      AND coalesce(result, 'success') = 'success'
+      AND (kind = 'auth' OR kind IN ('mail.read', 'mail.change', 'mail.send', 'mailbox.config', 'search'))
+    GROUP BY ALL ORDER BY account`);
+  const accounts = new Map<string, { first: number; eventId: string; ip: string | null }>();
+  for (const row of rows) accounts.set(String(row["account"]), { first: Number(row["first"]), eventId: String(row["event_id"]), ip: (row["ip"] as string | null) ?? null });
+  return accounts;
+}
+
+async function attackerIps(store: CaseStore): Promise<Set<string>> {
+  const rows = await store.all(`SELECT DISTINCT client_ip FROM ${LIVE} WHERE id IN ${ATTACKER} AND client_ip IS NOT NULL AND id IN (SELECT id FROM marks WHERE via IN ('ioc', 'pivot'))`);
+  return new Set(rows.map((row) => String(row["client_ip"])));
+}
+
+/** Addresses seen inside attacker sessions (or with an attacker token) that are not yet attacker addresses. */
+async function sharedSessionPivots(store: CaseStore, known: Set<string>): Promise<Pivot[]> {
+  const rows = await store.all(`
+    SELECT client_ip, list(id ORDER BY ts) AS ids, list(DISTINCT lower(user_name)) FILTER (WHERE user_name IS NOT NULL) AS accounts,
+           min(session_id) AS session
+    FROM ${LIVE} e
+    WHERE id IN (SELECT id FROM marks WHERE via = 'session') AND client_ip IS NOT NULL
+    GROUP BY client_ip ORDER BY client_ip`);
+  return rows
+    .filter((row) => !known.has(String(row["client_ip"])))
+    .map((row) => ({
+      ip: String(row["client_ip"]),
+      strength: "strong" as const,
+      rule: "pivot-shared-session",
+      reason: `used the attacker's session/token ${String(row["session"])} (a replayed token is the attacker's wherever it is used)`,
+      eventIds: (row["ids"] as string[]).slice(0, 200),
+      accounts: ((row["accounts"] as string[] | null) ?? []).sort(),
+    }));
+}
+
+/**
+ * Sources of failures against many accounts: the sprayer that succeeded on a compromised account,
+ * and sprayers of the same campaign (the same accounts, within hours).
+ */
+async function sprayPivots(store: CaseStore, known: Set<string>, compromised: Set<string>, config: PivotConfig): Promise<Pivot[]> {
+  const sprayers = await store.all(`
+    SELECT client_ip, list(DISTINCT lower(user_name)) AS targets, min(ts) AS first, max(ts) AS last, list(id ORDER BY ts) AS ids
+    FROM ${LIVE}
+    WHERE kind = 'auth' AND result = 'failure' AND client_ip IS NOT NULL AND user_name IS NOT NULL
+    GROUP BY client_ip
+    HAVING count(DISTINCT lower(user_name)) >= ${config.sprayMinAccounts}
+    ORDER BY client_ip`);
+  const successes = await store.all(`
+    SELECT client_ip, lower(user_name) AS account, arg_min(id, ts) AS id
+    FROM ${LIVE} WHERE kind = 'auth' AND result = 'success' AND client_ip IS NOT NULL AND user_name IS NOT NULL
+    GROUP BY ALL`);
+  const pivots: Pivot[] = [];
+  const attackerSprayers = sprayers.filter((row) => known.has(String(row["client_ip"])));
+  for (const row of sprayers) {
+    const ip = String(row["client_ip"]);
+    if (known.has(ip)) continue;
+    const targets = new Set(row["targets"] as string[]);
+    const won = successes.filter((success) => success["client_ip"] === ip && compromised.has(String(success["account"])));
+    if (won.length > 0) {
+      pivots.push({
+        ip,
+        strength: "strong",
+        rule: "pivot-spray-success",
+        reason: `failed against ${targets.size} accounts, then signed in as compromised account ${won.map((success) => String(success["account"])).join(", ")}`,
+        eventIds: [...won.map((success) => String(success["id"])), ...(row["ids"] as string[]).slice(0, 200)],
+        accounts: [...targets].sort(),
+      });
+      continue;
+    }
+    const windowMs = config.campaignWindowHours * 3_600_000;
+    const partner = attackerSprayers.find((other) => {
+      const shared = (other["targets"] as string[]).filter((target) => targets.has(target)).length;
+      const close = Math.abs(Number(other["first"]) - Number(row["first"])) <= windowMs;
+      return shared >= config.campaignMinSharedAccounts && close;
+    });
+    if (partner) {
+      pivots.push({
+        ip,
+        strength: "strong",
+        rule: "pivot-spray-campaign",
+        reason: `password spray against the same ${targets.size} accounts as attacker address ${String(partner["client_ip"])} within ${config.campaignWindowHours} h`,
+        eventIds: (row["ids"] as string[]).slice(0, 200),
+        accounts: [...targets].sort(),
+      });
+    }
+  }
+  return pivots;
+}
+
+/** New addresses of a compromised account after its compromise: strong only when they bulk-read mail. */
+async function newInfrastructurePivots(store: CaseStore, known: Set<string>, compromised: Map<string, { first: number }>, config: PivotConfig): Promise<Pivot[]> {
+  const pivots: Pivot[] = [];
+  for (const [account, { first }] of compromised) {
+    const rows = await store.all(
+      `
+      WITH before AS (SELECT DISTINCT client_ip FROM ${LIVE} WHERE lower(user_name) = $1 AND ts < $2 AND client_ip IS NOT NULL AND kind = 'auth' AND result = 'success'),
+      after AS (
+        SELECT client_ip, list(id ORDER BY ts) AS ids, list(DISTINCT session_id) FILTER (WHERE session_id IS NOT NULL) AS sessions
+        FROM ${LIVE} WHERE lower(user_name) = $1 AND ts >= $2 AND kind = 'auth' AND result = 'success' AND client_ip IS NOT NULL
+        GROUP BY client_ip
+      )
+      SELECT a.client_ip, a.ids, a.sessions,
+             (SELECT coalesce(sum(coalesce((data->'counters'->>'body_count')::BIGINT, 0) + coalesce((data->'counters'->>'retr_count')::BIGINT, 0)), 0)
+                FROM ${LIVE} s WHERE s.kind = 'session.end' AND list_contains(a.sessions, s.session_id)) AS bodies,
+             (SELECT coalesce(bool_or((data->'counters'->>'retr_count')::BIGINT >= (data->'counters'->>'mailbox_messages')::BIGINT
+                                      AND (data->'counters'->>'mailbox_messages')::BIGINT > 0), false)
+                FROM ${LIVE} s WHERE s.kind = 'session.end' AND list_contains(a.sessions, s.session_id)) AS whole_mailbox
+      FROM after a WHERE a.client_ip NOT IN (SELECT client_ip FROM before)
+      ORDER BY a.client_ip`,
+      [account, BigInt(first)],
+    );
+    for (const row of rows) {
+      const ip = String(row["client_ip"]);
+      if (known.has(ip)) continue;
+      const bodies = Number(row["bodies"] ?? 0);
+      const wholeMailbox = row["whole_mailbox"] === true;
+      const strong = bodies >= config.bulkReadMinBodies || wholeMailbox;
+      pivots.push({
+        ip,
+        strength: strong ? "strong" : "weak",
+        rule: "pivot-new-infrastructure",
+        reason: strong
+          ? `new address of compromised account ${account} after its compromise, downloading ${wholeMailbox ? "the whole mailbox" : `${bodies} messages`}`
+          : `new address of compromised account ${account} after its compromise (could be the owner travelling: not followed)`,
+        eventIds: (row["ids"] as string[]).slice(0, 200),
+        accounts: [account],
+      });
+    }
+  }
+  return pivots;
+}
+
+/** User agents of attacker activity that almost no one else uses: suggested, never followed. */
+async function userAgentPivots(store: CaseStore, config: PivotConfig): Promise<Pivot[]> {
+  const rows = await store.all(`
+    WITH attacker_ua AS (SELECT DISTINCT (data->>'userAgent') AS ua FROM ${LIVE} WHERE id IN ${ATTACKER} AND (data->>'userAgent') IS NOT NULL),
+    others AS (
+      SELECT (data->>'userAgent') AS ua, count(DISTINCT lower(user_name)) AS accounts, list(id ORDER BY ts) AS ids
+      FROM ${LIVE} WHERE id NOT IN ${ATTACKER} AND (data->>'userAgent') IS NOT NULL GROUP BY ALL
+    )
+    SELECT o.ua, o.accounts, o.ids FROM others o JOIN attacker_ua a ON a.ua = o.ua
+    WHERE o.accounts <= ${config.distinctiveUserAgentMaxAccounts} ORDER BY o.ua`);
+  return rows.map((row) => ({
+    userAgent: String(row["ua"]),
+    strength: "weak" as const,
+    rule: "pivot-user-agent",
+    reason: `user agent ${JSON.stringify(row["ua"])} of attacker activity also appears outside it (${Number(row["accounts"])} account(s)): review these events`,
+    eventIds: (row["ids"] as string[]).slice(0, 200),
+    accounts: [],
+  }));
+}
+
+export async function findPivots(store: CaseStore, config: PivotConfig): Promise<Pivot[]> {
+  const known = await attackerIps(store);
+  const compromised = await compromisedAccounts(store);
+  const pivots = [
+    ...(await sharedSessionPivots(store, known)),
+    ...(await sprayPivots(store, known, new Set(compromised.keys()), config)),
+    ...(await newInfrastructurePivots(store, known, compromised, config)),
+    ...(await userAgentPivots(store, config)),
+  ];
+  // One pivot per address: the strongest reason wins.
+  const byKey = new Map<string, Pivot>();
+  for (const pivot of pivots) {
+    const key = pivot.ip ?? `ua:${pivot.userAgent ?? ""}`;
+    const existing = byKey.get(key);
+    if (!existing || (existing.strength === "weak" && pivot.strength === "strong")) byKey.set(key, pivot);
+  }
+  return [...byKey.values()];
+}
+
+export function pivotFinding(pivot: Pivot, expanded: boolean): Finding {
+  const subject = pivot.ip ?? pivot.userAgent ?? "?";
+  return {
+    id: `${pivot.rule}:${subject}`,
+    rule: pivot.rule,
+    title: pivot.ip ? `Attacker infrastructure? ${pivot.ip}` : `Distinctive attacker user agent`,
+    severity: pivot.strength === "strong" ? "high" : "low",
+    technique: "T1078",
+    techniqueName: "Valid Accounts",
+    explanation: `${subject} ${pivot.reason}. ${
+      pivot.strength === "strong"
+        ? expanded
+          ? "Strong link: followed (--expand), its activity is marked as the attacker's."
+          : "Strong link: run with --expand to mark its activity as the attacker's, or add it to the IOC file."
+        : "Weak link: suggested for review only, never marked automatically."
+    }`,
+    eventIds: pivot.eventIds,
+    accounts: pivot.accounts,
+    ips: pivot.ip ? [pivot.ip] : [],
+    strength: pivot.strength,
+  };
+}

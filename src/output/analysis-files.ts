@@ -1,0 +1,114 @@
+/** findings.json, affected-employees.csv and exposed-messages.csv (CONTRACT.md). */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { AffectedRow } from "../analysis/affected.js";
+import type { Finding } from "../analysis/findings.js";
+import { ACCESS_ORDER, EXPOSED_MESSAGES_SQL } from "../analysis/ledger.js";
+import type { CaseStore } from "../store/case-store.js";
+import { CsvWriter } from "./writer.js";
+
+export const AFFECTED_COLUMNS = [
+  "employee_id",
+  "display_name",
+  "email",
+  "department",
+  "exposure",
+  "account_compromised",
+  "first_attacker_activity",
+  "last_attacker_activity",
+  "messages_exposed",
+  "messages_as_correspondent",
+  "attacker_ips",
+  "reasons",
+  "evidence",
+] as const;
+
+/** CONTRACT.md's columns, then `uid` (added at the end: a message known only by its UID). */
+export const EXPOSED_COLUMNS = [
+  "mailbox",
+  "folder",
+  "message_id",
+  "date",
+  "from",
+  "to",
+  "cc",
+  "subject",
+  "attachments",
+  "access",
+  "first_access",
+  "last_access",
+  "attacker_ips",
+  "evidence",
+  "uid",
+] as const;
+
+const iso = (ms: number | undefined): string => (ms === undefined || !Number.isFinite(ms) ? "" : new Date(ms).toISOString());
+
+export function writeFindings(outDir: string, findings: readonly Finding[]): void {
+  writeFileSync(join(outDir, "findings.json"), `${JSON.stringify(findings, null, 2)}\n`);
+}
+
+export async function writeAffected(outDir: string, rows: readonly AffectedRow[]): Promise<void> {
+  const csv = new CsvWriter(join(outDir, "affected-employees.csv"), AFFECTED_COLUMNS);
+  try {
+    for (const row of rows) {
+      await csv.write([
+        row.employeeId,
+        row.displayName,
+        row.email,
+        row.department,
+        row.exposure,
+        row.accountCompromised ? "yes" : "no",
+        iso(row.firstAttackerActivity),
+        iso(row.lastAttackerActivity),
+        row.messagesExposed,
+        row.messagesAsCorrespondent,
+        row.attackerIps.join(";"),
+        row.reasons.join("; "),
+        row.evidence.join(";"),
+      ]);
+    }
+  } finally {
+    await csv.close();
+  }
+}
+
+type Address = { address: string; name?: string };
+type Message = { date?: number; from?: Address[]; to?: Address[]; cc?: Address[]; subject?: string; attachments?: { filename?: string; size?: number; sha256?: string }[] };
+
+const addresses = (list: Address[] | undefined): string => (list ?? []).map((entry) => entry.address).join(";");
+
+/** Writes exposed-messages.csv; returns the number of rows. */
+export async function writeExposedMessages(store: CaseStore, outDir: string): Promise<number> {
+  const csv = new CsvWriter(join(outDir, "exposed-messages.csv"), EXPOSED_COLUMNS);
+  let count = 0;
+  try {
+    for await (const rows of store.stream(EXPOSED_MESSAGES_SQL)) {
+      for (const row of rows) {
+        const message = row["message"] ? (JSON.parse(String(row["message"])) as Message) : undefined;
+        const accesses = new Set(row["accesses"] as string[]);
+        count += 1;
+        await csv.write([
+          String(row["mailbox"] ?? ""),
+          String(row["folder"] ?? ""),
+          row["message_id"] === null ? "" : String(row["message_id"]),
+          iso(message?.date),
+          addresses(message?.from),
+          addresses(message?.to),
+          addresses(message?.cc),
+          message?.subject ?? "",
+          (message?.attachments ?? []).map((attachment) => attachment.filename ?? "(unnamed)").join(";"),
+          ACCESS_ORDER.filter((access) => accesses.has(access)).join(";"),
+          iso(Number(row["first_access"])),
+          iso(Number(row["last_access"])),
+          ((row["ips"] as string[] | null) ?? []).join(";"),
+          (row["events"] as string[]).join(";"),
+          row["uid"] === null || row["uid"] === undefined ? "" : String(row["uid"]),
+        ]);
+      }
+    }
+  } finally {
+    await csv.close();
+  }
+  return count;
+}
