@@ -56,22 +56,26 @@ export function at(time: string, day = 26): number {
   return Date.UTC(2026, 10, day, h, m, s);
 }
 
-export function signIn(fields: Partial<AuthEvent> & { ts: number; user: string; clientIp?: string }): AuthEvent {
+/** Event fields for the builders below, with an optional fixed event id. */
+type Fields<E> = Partial<E> & { id?: string };
+type WithId<E> = E & { id?: string };
+
+export function signIn(fields: Fields<AuthEvent> & { ts: number; user: string }): WithId<AuthEvent> {
   return { kind: "auth", tsDesc: "Sign-in time", action: "Sign-in activity", result: "success", errorCode: "0", ...fields };
 }
 
-export function failedSignIn(fields: Partial<AuthEvent> & { ts: number; user: string; clientIp?: string }): AuthEvent {
+export function failedSignIn(fields: Fields<AuthEvent> & { ts: number; user: string }): WithId<AuthEvent> {
   return { kind: "auth", tsDesc: "Sign-in time", action: "Sign-in activity", result: "failure", errorCode: "50126", failureReason: "Invalid username or password", ...fields };
 }
 
-export function mailRead(fields: Partial<MailReadEvent> & { ts: number; user: string }): MailReadEvent {
+export function mailRead(fields: Fields<MailReadEvent> & { ts: number; user: string }): WithId<MailReadEvent> {
   return { kind: "mail.read", tsDesc: "Audit record time", action: "MailItemsAccessed", result: "success", how: "bind", items: [], ...fields };
 }
 
-export function sessionEnd(fields: Partial<SessionEndEvent> & { ts: number; user: string; counters: Record<string, number> }): SessionEndEvent {
+export function sessionEnd(fields: Fields<SessionEndEvent> & { ts: number; user: string; counters: Record<string, number> }): WithId<SessionEndEvent> {
   return { kind: "session.end", tsDesc: "Logout time", action: "Disconnected", ...fields };
 }
 
-export function mailboxChange(fields: Partial<MailboxConfigEvent> & { ts: number; user: string; action: string; change: MailboxConfigEvent["change"] }): MailboxConfigEvent {
+export function mailboxChange(fields: Fields<MailboxConfigEvent> & { ts: number; user: string; action: string; change: MailboxConfigEvent["change"] }): WithId<MailboxConfigEvent> {
   return { kind: "mailbox.config", tsDesc: "Audit record time", result: "success", ...fields };
 }
