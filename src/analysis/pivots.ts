@@ -11,12 +11,12 @@ const LIVE = "(SELECT * FROM events WHERE id NOT IN (SELECT id FROM duplicates))
 const ATTACKER = "(SELECT DISTINCT id FROM marks)";
 
 export interface PivotConfig {
-  /** A source that failed against at least this many accounts is a sprayer. */
+  /** A source that failed against at least this many accounts is a sprayer (a user mistyping fails on one). */
   sprayMinAccounts: number;
-  /** Two sprayers are one campaign when they targeted at least this many of the same accounts... */
+  /** A sprayer joins an attacker's campaign when it targeted at least this many of the same accounts... */
   campaignMinSharedAccounts: number;
-  /** ...within this many hours of each other. */
-  campaignWindowHours: number;
+  /** ...within this many minutes of that attacker sprayer's activity. */
+  campaignWindowMinutes: number;
   /** A new address of a compromised account reading at least this many bodies is the attacker's. */
   bulkReadMinBodies: number;
   /** A user agent seen for at most this many accounts outside attacker activity is distinctive. */
@@ -24,9 +24,9 @@ export interface PivotConfig {
 }
 
 export const DEFAULT_PIVOT_CONFIG: PivotConfig = {
-  sprayMinAccounts: 3,
-  campaignMinSharedAccounts: 3,
-  campaignWindowHours: 24,
+  sprayMinAccounts: 2,
+  campaignMinSharedAccounts: 1,
+  campaignWindowMinutes: 60,
   bulkReadMinBodies: 20,
   distinctiveUserAgentMaxAccounts: 1,
 };
@@ -37,7 +37,7 @@ export function pivotConfig(config: HuntConfig): PivotConfig {
   return {
     sprayMinAccounts: number("sprayMinAccounts"),
     campaignMinSharedAccounts: number("campaignMinSharedAccounts"),
-    campaignWindowHours: number("campaignWindowHours"),
+    campaignWindowMinutes: number("campaignWindowMinutes"),
     bulkReadMinBodies: number("bulkReadMinBodies"),
     distinctiveUserAgentMaxAccounts: number("distinctiveUserAgentMaxAccounts"),
   };
@@ -92,23 +92,35 @@ async function sharedSessionPivots(store: CaseStore, known: Set<string>): Promis
     }));
 }
 
+/** When the attack began: the first attacker event of the case. */
+async function incidentStart(store: CaseStore): Promise<number> {
+  const rows = await store.all(`SELECT min(ts) AS first FROM ${LIVE} WHERE id IN ${ATTACKER}`);
+  return Number(rows[0]?.["first"] ?? Number.MAX_SAFE_INTEGER);
+}
+
 /**
- * Sources of failures against many accounts: the sprayer that succeeded on a compromised account,
- * and sprayers of the same campaign (the same accounts, within hours).
+ * Sources of failures against several accounts that are not known infrastructure (no successful
+ * sign-in before the incident): the one that then signed in as a compromised account, and those
+ * that sprayed accounts an attacker sprayer targeted, at the same time.
  */
-async function sprayPivots(store: CaseStore, known: Set<string>, compromised: Set<string>, config: PivotConfig): Promise<Pivot[]> {
-  const sprayers = await store.all(`
+async function sprayPivots(store: CaseStore, known: Set<string>, compromised: Set<string>, config: PivotConfig, start: number): Promise<Pivot[]> {
+  const sprayers = await store.all(
+    `
     SELECT client_ip, list(DISTINCT lower(user_name)) AS targets, min(ts) AS first, max(ts) AS last, list(id ORDER BY ts) AS ids
     FROM ${LIVE}
     WHERE kind = 'auth' AND result = 'failure' AND client_ip IS NOT NULL AND user_name IS NOT NULL
+      AND client_ip NOT IN (SELECT client_ip FROM ${LIVE} WHERE kind = 'auth' AND result = 'success' AND ts < $1 AND client_ip IS NOT NULL)
     GROUP BY client_ip
     HAVING count(DISTINCT lower(user_name)) >= ${config.sprayMinAccounts}
-    ORDER BY client_ip`);
+    ORDER BY client_ip`,
+    [BigInt(start)],
+  );
   const successes = await store.all(`
     SELECT client_ip, lower(user_name) AS account, arg_min(id, ts) AS id
     FROM ${LIVE} WHERE kind = 'auth' AND result = 'success' AND client_ip IS NOT NULL AND user_name IS NOT NULL
-    GROUP BY ALL`);
+    GROUP BY ALL ORDER BY ALL`);
   const pivots: Pivot[] = [];
+  const windowMs = config.campaignWindowMinutes * 60_000;
   const attackerSprayers = sprayers.filter((row) => known.has(String(row["client_ip"])));
   for (const row of sprayers) {
     const ip = String(row["client_ip"]);
@@ -126,18 +138,17 @@ async function sprayPivots(store: CaseStore, known: Set<string>, compromised: Se
       });
       continue;
     }
-    const windowMs = config.campaignWindowHours * 3_600_000;
     const partner = attackerSprayers.find((other) => {
       const shared = (other["targets"] as string[]).filter((target) => targets.has(target)).length;
-      const close = Math.abs(Number(other["first"]) - Number(row["first"])) <= windowMs;
-      return shared >= config.campaignMinSharedAccounts && close;
+      const overlaps = Number(row["first"]) <= Number(other["last"]) + windowMs && Number(row["last"]) >= Number(other["first"]) - windowMs;
+      return shared >= config.campaignMinSharedAccounts && overlaps;
     });
     if (partner) {
       pivots.push({
         ip,
         strength: "strong",
         rule: "pivot-spray-campaign",
-        reason: `password spray against the same ${targets.size} accounts as attacker address ${String(partner["client_ip"])} within ${config.campaignWindowHours} h`,
+        reason: `failed against ${targets.size} accounts (${[...targets].sort().join(", ")}) during the password spray of attacker address ${String(partner["client_ip"])}, on accounts it also targeted`,
         eventIds: (row["ids"] as string[]).slice(0, 200),
         accounts: [...targets].sort(),
       });
@@ -146,10 +157,14 @@ async function sprayPivots(store: CaseStore, known: Set<string>, compromised: Se
   return pivots;
 }
 
-/** New addresses of a compromised account after its compromise: strong only when they bulk-read mail. */
-async function newInfrastructurePivots(store: CaseStore, known: Set<string>, compromised: Map<string, { first: number }>, config: PivotConfig): Promise<Pivot[]> {
+/**
+ * New addresses of a compromised account (never used by it before the incident): strong when
+ * they bulk-read mail or download the whole mailbox, else only suggested (the owner may travel).
+ */
+async function newInfrastructurePivots(store: CaseStore, known: Set<string>, compromised: Map<string, { first: number }>, config: PivotConfig, start: number): Promise<Pivot[]> {
   const pivots: Pivot[] = [];
   for (const [account, { first }] of compromised) {
+    const since = Math.min(first, start);
     const rows = await store.all(
       `
       WITH before AS (SELECT DISTINCT client_ip FROM ${LIVE} WHERE lower(user_name) = $1 AND ts < $2 AND client_ip IS NOT NULL AND kind = 'auth' AND result = 'success'),
@@ -157,16 +172,18 @@ async function newInfrastructurePivots(store: CaseStore, known: Set<string>, com
         SELECT client_ip, list(id ORDER BY ts) AS ids, list(DISTINCT session_id) FILTER (WHERE session_id IS NOT NULL) AS sessions
         FROM ${LIVE} WHERE lower(user_name) = $1 AND ts >= $2 AND kind = 'auth' AND result = 'success' AND client_ip IS NOT NULL
         GROUP BY client_ip
+      ), counters AS (
+        SELECT session_id,
+               coalesce((data->'counters'->>'body_count')::BIGINT, 0) + coalesce((data->'counters'->>'retr_count')::BIGINT, 0) AS bodies,
+               coalesce((data->'counters'->>'retr_count')::BIGINT >= (data->'counters'->>'mailbox_messages')::BIGINT
+                        AND (data->'counters'->>'mailbox_messages')::BIGINT > 0, false) AS whole
+        FROM ${LIVE} WHERE kind = 'session.end' AND session_id IS NOT NULL
       )
-      SELECT a.client_ip, a.ids, a.sessions,
-             (SELECT coalesce(sum(coalesce((data->'counters'->>'body_count')::BIGINT, 0) + coalesce((data->'counters'->>'retr_count')::BIGINT, 0)), 0)
-                FROM ${LIVE} s WHERE s.kind = 'session.end' AND list_contains(a.sessions, s.session_id)) AS bodies,
-             (SELECT coalesce(bool_or((data->'counters'->>'retr_count')::BIGINT >= (data->'counters'->>'mailbox_messages')::BIGINT
-                                      AND (data->'counters'->>'mailbox_messages')::BIGINT > 0), false)
-                FROM ${LIVE} s WHERE s.kind = 'session.end' AND list_contains(a.sessions, s.session_id)) AS whole_mailbox
-      FROM after a WHERE a.client_ip NOT IN (SELECT client_ip FROM before)
-      ORDER BY a.client_ip`,
-      [account, BigInt(first)],
+      SELECT a.client_ip, a.ids, coalesce(sum(c.bodies), 0) AS bodies, coalesce(bool_or(c.whole), false) AS whole_mailbox
+      FROM after a LEFT JOIN counters c ON list_contains(a.sessions, c.session_id)
+      WHERE a.client_ip NOT IN (SELECT client_ip FROM before)
+      GROUP BY a.client_ip, a.ids ORDER BY a.client_ip`,
+      [account, BigInt(since)],
     );
     for (const row of rows) {
       const ip = String(row["client_ip"]);
@@ -179,8 +196,8 @@ async function newInfrastructurePivots(store: CaseStore, known: Set<string>, com
         strength: strong ? "strong" : "weak",
         rule: "pivot-new-infrastructure",
         reason: strong
-          ? `new address of compromised account ${account} after its compromise, downloading ${wholeMailbox ? "the whole mailbox" : `${bodies} messages`}`
-          : `new address of compromised account ${account} after its compromise (could be the owner travelling: not followed)`,
+          ? `new address of compromised account ${account} since the incident began, downloading ${wholeMailbox ? "the whole mailbox" : `${bodies} messages`}`
+          : `new address of compromised account ${account} since the incident began (could be the owner travelling: not followed)`,
         eventIds: (row["ids"] as string[]).slice(0, 200),
         accounts: [account],
       });
@@ -212,10 +229,11 @@ async function userAgentPivots(store: CaseStore, config: PivotConfig): Promise<P
 export async function findPivots(store: CaseStore, config: PivotConfig): Promise<Pivot[]> {
   const known = await attackerIps(store);
   const compromised = await compromisedAccounts(store);
+  const start = await incidentStart(store);
   const pivots = [
     ...(await sharedSessionPivots(store, known)),
-    ...(await sprayPivots(store, known, new Set(compromised.keys()), config)),
-    ...(await newInfrastructurePivots(store, known, compromised, config)),
+    ...(await sprayPivots(store, known, new Set(compromised.keys()), config, start)),
+    ...(await newInfrastructurePivots(store, known, compromised, config, start)),
     ...(await userAgentPivots(store, config)),
   ];
   // One pivot per address: the strongest reason wins.
