@@ -31,15 +31,16 @@ export const DEFAULT_PIVOT_CONFIG: PivotConfig = {
   distinctiveUserAgentMaxAccounts: 1,
 };
 
+/** The `pivots` section of rules/hunts.yaml (snake_case keys), defaults where absent. */
 export function pivotConfig(config: HuntConfig): PivotConfig {
   const section = config["pivots"] ?? {};
-  const number = (key: keyof PivotConfig): number => (typeof section[key] === "number" ? (section[key] as number) : DEFAULT_PIVOT_CONFIG[key]);
+  const number = (key: string, fallback: number): number => (typeof section[key] === "number" ? (section[key] as number) : fallback);
   return {
-    sprayMinAccounts: number("sprayMinAccounts"),
-    campaignMinSharedAccounts: number("campaignMinSharedAccounts"),
-    campaignWindowMinutes: number("campaignWindowMinutes"),
-    bulkReadMinBodies: number("bulkReadMinBodies"),
-    distinctiveUserAgentMaxAccounts: number("distinctiveUserAgentMaxAccounts"),
+    sprayMinAccounts: number("spray_min_accounts", DEFAULT_PIVOT_CONFIG.sprayMinAccounts),
+    campaignMinSharedAccounts: number("campaign_min_shared_accounts", DEFAULT_PIVOT_CONFIG.campaignMinSharedAccounts),
+    campaignWindowMinutes: number("campaign_window_minutes", DEFAULT_PIVOT_CONFIG.campaignWindowMinutes),
+    bulkReadMinBodies: number("bulk_read_min_bodies", DEFAULT_PIVOT_CONFIG.bulkReadMinBodies),
+    distinctiveUserAgentMaxAccounts: number("distinctive_user_agent_max_accounts", DEFAULT_PIVOT_CONFIG.distinctiveUserAgentMaxAccounts),
   };
 }
 

@@ -12,6 +12,7 @@ import { formatsTable } from "./formats.js";
 import { analyzeStage, ingestStage, outputStage, TOOL_VERSION, type OutputResult } from "./stages.js";
 import { affectedText, humanSummary } from "./summary-text.js";
 import { verifyCase } from "./verify.js";
+import { registerAcquire } from "./acquire-command.js";
 
 interface Io {
   stdout: (text: string) => void;
@@ -37,7 +38,8 @@ function analyzeOptions<T>(argv: Argv<T>) {
   return argv
     .option("ioc", { type: "string", describe: "IOC file (YAML or one IP/CIDR per line)" })
     .option("directory", { type: "string", describe: "directory CSV mapping addresses and logins to people" })
-    .option("expand", { type: "boolean", default: false, describe: "follow strong pivots and mark them as attacker activity" });
+    .option("expand", { type: "boolean", default: false, describe: "follow strong pivots and mark them as attacker activity" })
+    .option("hunt-config", { type: "string", describe: "YAML overriding thresholds and word lists of rules/hunts.yaml" });
 }
 
 function report(result: OutputResult, json: boolean, io: Io, command: string): void {
@@ -48,7 +50,7 @@ function report(result: OutputResult, json: boolean, io: Io, command: string): v
 export function buildCli(args: string[], io: Io = defaultIo): Argv {
   const startedAt = new Date().toISOString();
   const commandLine = ["mailtrail", ...args].join(" ");
-  return yargs(args)
+  return registerAcquire(yargs(args), io)
     .scriptName("mailtrail")
     .version(TOOL_VERSION)
     .option("json", { type: "boolean", default: false, describe: "print the summary as JSON on stdout" })

@@ -5,6 +5,8 @@ import { parsers, parserByName } from "../../parsers/index.js";
 import { markDuplicates } from "../analysis/dedup.js";
 import { loadIocs, NO_IOCS } from "../analysis/ioc.js";
 import { analyze, type AnalysisResult } from "../analysis/analyze.js";
+import { loadHuntConfig } from "../analysis/hunt-config.js";
+import { runHunts } from "../analysis/run-hunts.js";
 import { EMPTY_DIRECTORY, loadDirectory } from "../analysis/directory.js";
 import { EXPOSURE_LEVELS } from "../analysis/affected.js";
 import { writeAffected, writeExposedMessages, writeFindings } from "../output/analysis-files.js";
@@ -44,6 +46,7 @@ export interface AnalyzeArgs {
   ioc?: string;
   directory?: string;
   expand?: boolean;
+  huntConfig?: string;
 }
 
 function checkIngestArgs(args: IngestArgs): void {
@@ -86,8 +89,9 @@ export async function ingestStage(args: IngestArgs, startedAt: string): Promise<
 export async function analyzeStage(store: CaseStore, args: AnalyzeArgs): Promise<AnalysisResult> {
   const iocs = args.ioc ? loadIocs(args.ioc) : NO_IOCS;
   const directory = args.directory ? loadDirectory(args.directory) : EMPTY_DIRECTORY;
-  const result = await analyze(store, { iocs, directory, expand: args.expand === true, huntConfig: {} });
-  await store.setMeta("analysis_options", JSON.stringify({ ioc: args.ioc, directory: args.directory, expand: args.expand === true }));
+  const huntConfig = loadHuntConfig(args.huntConfig);
+  const result = await analyze(store, { iocs, directory, expand: args.expand === true, huntConfig, runHunts });
+  await store.setMeta("analysis_options", JSON.stringify({ ioc: args.ioc, directory: args.directory, expand: args.expand === true, huntConfig: args.huntConfig }));
   return result;
 }
 
