@@ -10,7 +10,7 @@ import { runCli } from "../cli/run-cli.js";
 
 const FIXTURES = new URL("../../fixtures/", import.meta.url).pathname;
 const GOLDEN = new URL("./golden/", import.meta.url).pathname;
-const FILES = ["timeline.csv", "timeline.jsonl", "timesketch.jsonl", "summary.json", "warnings.jsonl"];
+const FILES = ["timeline.csv", "timeline.jsonl", "timesketch.jsonl", "summary.json", "warnings.jsonl", "findings.json", "affected-employees.csv", "exposed-messages.csv"];
 
 let out: string;
 
