@@ -172,6 +172,23 @@ describe.skipIf(gate.skip)("the demo case's report in Chromium", () => {
     await page.locator('section#timeline label:has-text("Account") select').selectOption("");
   });
 
+  it("a finding's button shows exactly its attacker events", async () => {
+    expect(existsSync(join(out, "findings.json"))).toBe(true);
+    const { page } = demo;
+    const findings = JSON.parse(readFileSync(join(out, "findings.json"), "utf8")) as { id: string; eventIds: string[] }[];
+    const attackerIds = new Set(events.filter((e) => e.attacker).map((e) => e.id));
+    const card = page.locator("section#findings article.finding", { has: page.locator("button") }).first();
+    const cardId = await card.getAttribute("data-finding-id");
+    const finding = findings.find((f) => f.id === cardId);
+    expect(finding).toBeDefined();
+    await card.locator("button").click();
+    const expected = (finding?.eventIds ?? []).filter((id) => attackerIds.has(id));
+    expect(expected.length).toBeGreaterThan(0);
+    expect((await timelineIds(page)).sort()).toEqual(expected.sort());
+    await page.locator("section#timeline .chip button", { hasText: "show all" }).click();
+    expect((await timelineIds(page)).length).toBe(attackerIds.size);
+  });
+
   it("sorts, zooms and prints without error, and makes no request but the page itself", async () => {
     const { page } = demo;
     const table = page.locator('[data-table="timeline"]');
@@ -186,11 +203,35 @@ describe.skipIf(gate.skip)("the demo case's report in Chromium", () => {
     await page.emulateMedia({ media: "print" });
     expect(await page.locator("nav").isVisible()).toBe(false);
     await page.emulateMedia({ media: "screen" });
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(ARTIFACTS, "report-demo.png"), fullPage: false });
     await page.screenshot({ path: join(ARTIFACTS, "report-demo-full.png"), fullPage: true });
     expect(demo.errors).toEqual([]);
     expect(demo.dialogs).toEqual([]);
     expect(demo.requests).toEqual([demo.url]);
+  });
+
+  it("says 'not computed' for the files a case lacks", async () => {
+    const partial = join(work, "partial");
+    mkdirSync(partial, { recursive: true });
+    for (const name of ["summary.json", "timeline.jsonl"]) writeFileSync(join(partial, name), readFileSync(join(out, name)));
+    const lean = JSON.parse(readFileSync(join(out, "summary.json"), "utf8")) as Record<string, unknown>;
+    delete lean["affected"];
+    delete lean["exposed_messages"];
+    writeFileSync(join(partial, "summary.json"), JSON.stringify(lean));
+    await writeReport(partial);
+    const opened = await open(join(partial, "report.html"));
+    for (const id of ["findings", "affected", "messages"]) {
+      expect(await opened.page.locator(`section#${id} .missing`).textContent()).toContain("not computed for this case");
+    }
+    expect(await figure(opened.page, "affected-confirmed")).toBe("not computed");
+    expect(await figure(opened.page, "exposed-messages")).toBe("not computed");
+    expect(number(await figure(opened.page, "attacker-events"))).toBe(summary["attacker_events"]);
+    const gaps = (await opened.page.locator("section#gaps").textContent()) ?? "";
+    expect(gaps).toContain("Hunts (findings.json) were not computed for this case.");
+    expect(opened.errors).toEqual([]);
+    expect(opened.requests).toEqual([opened.url]);
+    await opened.page.close();
   });
 
   it("fits a phone's width: only tables scroll sideways, never the page", async () => {
@@ -294,6 +335,7 @@ describe.skipIf(gate.skip)("a hostile case", () => {
     await writeReport(dir);
     hostile = await open(join(dir, "report.html"));
     // Visit every view that shows data: the finding filter, the mailbox filter, print media.
+    await hostile.page.locator("section#findings summary").click(); // its odd severity is folded with the lesser ones
     await hostile.page.locator("section#findings button").click();
     await hostile.page.locator("section#messages label:has-text('Mailbox') select").selectOption(HOSTILE.script);
     await hostile.page.locator("section#timeline label:has-text('Account') select").selectOption(HOSTILE.formula);

@@ -179,6 +179,8 @@ export function reportClient(COL: typeof ColLayout): void {
       },
     };
   }
+  /** `a;b` lists from the CSV files, spaced so they wrap. */
+  const spaced = (value: string | undefined): string => (value ?? "").split(";").filter((part) => part !== "").join(", ");
   const byText = <T,>(get: (row: T) => string) => (a: T, b: T): number => get(a).localeCompare(get(b));
   const byNumber = <T,>(get: (row: T) => number) => (a: T, b: T): number => get(a) - get(b);
 
@@ -262,6 +264,17 @@ export function reportClient(COL: typeof ColLayout): void {
   }
 
   // ---------- chart ----------
+  /** What a director calls each log source; unknown parsers keep their own name. */
+  const SOURCE_NAMES: Record<string, string> = {
+    "dovecot-log": "Mail server log (Dovecot)",
+    "dovecot-events": "Mail server events (Dovecot)",
+    "entra-signins-json": "Microsoft sign-ins (Graph)",
+    "entra-signins-csv": "Microsoft sign-ins (portal)",
+    "m365-audit-csv": "Microsoft 365 audit log",
+    "m365-audit-json": "Microsoft 365 audit log (API)",
+    "imap-acquisition": "IMAP collection",
+  };
+  const sourceName = (parser: string): string => SOURCE_NAMES[parser] ?? parser;
   const MOMENT_COLOURS: Record<string, string> = {
     "first-failure": "#b26b00",
     "first-success": "#b00020",
@@ -331,7 +344,7 @@ export function reportClient(COL: typeof ColLayout): void {
       const stepName = step === DAY ? "day" : step === HOUR ? "hour" : `${step / 60_000} minutes`;
       const perStep = step === DAY ? "day" : step === HOUR ? "h" : `${step / 60_000} min`;
       const width = 900;
-      const left = 150;
+      const left = 200;
       const panel = 56;
       const gap = 10;
       const top = 26;
@@ -351,7 +364,7 @@ export function reportClient(COL: typeof ColLayout): void {
         const max = Math.max(1, ...series.normal.map((n, slot) => n + (series.attacker[slot] ?? 0)));
         root.appendChild(svg("rect", { x: left, y: y0, width: plot, height: panel, class: "panel" }));
         const name = svg("text", { x: left - 8, y: y0 + panel / 2, class: "source", "text-anchor": "end", "dominant-baseline": "middle" });
-        name.textContent = source;
+        name.textContent = sourceName(source);
         const maxLabel = svg("text", { x: left - 8, y: y0 + panel - 2, class: "max", "text-anchor": "end" });
         maxLabel.textContent = `max ${fmt(max)} per ${perStep}`;
         add(root, name, maxLabel);
@@ -364,7 +377,7 @@ export function reportClient(COL: typeof ColLayout): void {
           const ha = (attacker / max) * panel;
           const group = svg("g", {});
           const tip = svg("title", {});
-          tip.textContent = `${source}, ${time(from + slot * step)}: ${fmt(attacker)} attacker, ${fmt(normal)} normal`;
+          tip.textContent = `${sourceName(source)}, ${time(from + slot * step)}: ${fmt(attacker)} attacker, ${fmt(normal)} normal`;
           group.appendChild(tip);
           if (normal > 0) group.appendChild(svg("rect", { x: bx, y: y0 + panel - hn, width: barWidth, height: Math.max(hn, 1), class: "normal" }));
           if (attacker > 0) group.appendChild(svg("rect", { x: bx, y: y0 + panel - hn - ha, width: barWidth, height: Math.max(ha, 1), class: "attacker" }));
@@ -378,6 +391,7 @@ export function reportClient(COL: typeof ColLayout): void {
       for (let t = Math.ceil(from / tick) * tick; t <= to; t += tick) {
         const tx = x(t);
         root.appendChild(svg("line", { x1: tx, x2: tx, y1: top, y2: axisY, class: "grid" }));
+        if (tx > width - 36) continue; // its label would be cut at the edge
         const label = svg("text", { x: tx, y: axisY + 14, class: "tick", "text-anchor": "middle" });
         const iso = new Date(t).toISOString();
         label.textContent = tick >= DAY ? iso.slice(0, 10) : t % DAY === 0 ? iso.slice(5, 10) : `${iso.slice(11, 16)}`;
@@ -400,7 +414,7 @@ export function reportClient(COL: typeof ColLayout): void {
           previous.last = index + 1;
           previous.moments.push(moment);
         } else clusters.push({ x: mx, first: index + 1, last: index + 1, moments: [moment] });
-        const item = el("li", undefined, el("span", "when", time(moment.ts)), " ", moment.label, " ", el("span", "small", `(${moment.source})`));
+        const item = el("li", undefined, el("span", "when", time(moment.ts)), " ", moment.label, " ", el("span", "small", `(${sourceName(moment.source)})`));
         item.dataset["type"] = moment.type;
         legend.appendChild(item);
       });
@@ -556,10 +570,10 @@ export function reportClient(COL: typeof ColLayout): void {
             { label: "Account compromised", cell: (p) => (p["account_compromised"] === "yes" ? el("strong", "bad", "yes") : p["account_compromised"] ?? "") },
             { label: "Attacker activity", cell: (p) => [isoTime(p["first_attacker_activity"] ?? ""), p["last_attacker_activity"] ? el("span", "small block", `to ${isoTime(p["last_attacker_activity"])}`) : null], sort: byText((p) => p["first_attacker_activity"] ?? "") },
             { label: "Messages exposed", cell: (p) => [p["messages_exposed"] ?? "", p["messages_as_correspondent"] && p["messages_as_correspondent"] !== "0" ? el("span", "small block", `${p["messages_as_correspondent"]} as correspondent`) : null], className: "num", sort: byNumber((p) => Number(p["messages_exposed"] ?? 0) + Number(p["messages_as_correspondent"] ?? 0)) },
-            { label: "Attacker addresses", cell: (p) => el("span", "mono small", p["attacker_ips"] ?? "") },
-            { label: "Why", cell: (p) => p["reasons"] ?? "", className: "detail" },
+            { label: "Attacker addresses", cell: (p) => el("span", "mono small", spaced(p["attacker_ips"])) },
           ],
           50,
+          { sub: (p) => [el("span", "why", `Why: ${p["reasons"] ?? ""}`)] },
         );
         table.setRows(group);
         box.appendChild(table.node);
@@ -599,8 +613,8 @@ export function reportClient(COL: typeof ColLayout): void {
         { label: "Date", cell: (m) => isoTime(m["date"] ?? ""), sort: byText((m) => m["date"] ?? ""), className: "nowrap" },
         { label: "From / to", cell: (m) => [m["from"] ?? "", m["to"] ? el("span", "small block", `to ${m["to"]}`) : null], sort: byText((m) => m["from"] ?? "") },
         { label: "Subject", cell: (m) => [m["subject"] || el("span", "small", m["message_id"] ?? ""), m["attachments"] ? el("span", "small block", `attachments: ${m["attachments"]}`) : null], className: "detail", sort: byText((m) => m["subject"] ?? "") },
-        { label: "Access", cell: (m) => [m["access"] ?? "", el("span", "small block", isoTime(m["first_access"] ?? ""))], sort: byText((m) => m["first_access"] ?? "") },
-        { label: "Attacker addresses", cell: (m) => el("span", "mono small", m["attacker_ips"] ?? "") },
+        { label: "Access", cell: (m) => [spaced(m["access"]), el("span", "small block", isoTime(m["first_access"] ?? ""))], sort: byText((m) => m["first_access"] ?? "") },
+        { label: "Attacker addresses", cell: (m) => el("span", "mono small", spaced(m["attacker_ips"])) },
       ],
       50,
     );
@@ -628,6 +642,13 @@ export function reportClient(COL: typeof ColLayout): void {
     };
     const sorted = [...data.findings].sort((a, b) => rank(a) - rank(b) || a.first.localeCompare(b.first) || a.id.localeCompare(b.id));
     const list = el("div", "findings");
+    const attackerIds = new Set(data.attacker.map((row) => row[COL.id]));
+    const folded = sorted.filter((f) => rank(f) > SEVERITY.indexOf("high"));
+    const more = el("details", "more-findings");
+    if (folded.length > 0) {
+      add(more, el("summary", undefined, `${plural(folded.length, "more finding")} of medium or lower severity`));
+      add(list, el("p", "small", `${plural(sorted.length - folded.length, "finding")} of high or critical severity:`));
+    }
     for (const finding of sorted) {
       const card = el("article", `finding sev-${SEVERITY.includes(finding.severity) ? finding.severity : "other"}`);
       card.dataset["findingId"] = finding.id;
@@ -640,17 +661,25 @@ export function reportClient(COL: typeof ColLayout): void {
         finding.accounts.length > 0 ? el("p", "small", `Accounts: ${listText(finding.accounts, 10)}`) : null,
         finding.ips.length > 0 ? el("p", "small mono", `Addresses: ${listText(finding.ips, 10)}`) : null,
       );
-      if (finding.eventIds.length > 0 && data.attacker.length > 0) {
+      const shown = finding.eventIds.filter((id) => attackerIds.has(id)).length;
+      if (shown > 0) {
         card.appendChild(
-          button(`Show its events in the timeline (${fmt(finding.eventCount)})`, () => {
+          button(`Show its ${plural(shown, "attacker event")} in the timeline`, () => {
             timelineFilter.finding = finding;
             applyTimelineFilter();
             document.getElementById("timeline")?.scrollIntoView();
           }),
         );
+      } else if (finding.eventCount > 0) {
+        card.appendChild(el("p", "small", `Its ${plural(finding.eventCount, "event")} are not marked as the attacker's; they are in timeline.csv (ids: ${listText(finding.eventIds, 3)}).`));
       }
-      list.appendChild(card);
+      (folded.includes(finding) ? more : list).appendChild(card);
     }
+    if (folded.length > 0) list.appendChild(more);
+    // A printed report shows the folded findings too.
+    window.addEventListener("beforeprint", () => {
+      for (const details of document.querySelectorAll("details")) details.open = true;
+    });
     node.appendChild(list);
   }
 

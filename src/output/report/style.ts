@@ -78,6 +78,9 @@ ol.moments .when { font-family: ui-monospace, Menlo, Consolas, monospace; font-s
 .sev-medium { border-left-color: #e65100; } .sev-medium .severity { background: #ffe0b2; }
 .sev-low { border-left-color: #f9a825; }
 .group { margin-bottom: 10px; }
+details.more-findings { margin-top: 4px; }
+details.more-findings summary { cursor: pointer; color: #1f4fa8; padding: 6px 0; }
+details.more-findings .finding { margin-top: 10px; }
 ul.gaps li { margin: 4px 0; }
 .noscript { padding: 16px 24px; }
 .print-only { display: none; }
