@@ -27,6 +27,7 @@ async function syncs(store: CaseStore, config: HuntConfig, s: Settings, make: Ma
     const box = text(row, "box") ?? account;
     const ip = text(row, "ip");
     const delegated = box !== account && account !== "";
+    if (!delegated && !s.bool("report_owner_sync")) continue;
     const folders = strings(row, "folders");
     const total = number(row, "n_events");
     make({

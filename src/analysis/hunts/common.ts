@@ -8,6 +8,13 @@ import type { Finding, HuntConfig, Severity } from "../findings.js";
 /** Events that are not a duplicate of another (the first location of a record is kept). */
 export const LIVE_EVENTS = "(SELECT * FROM events WHERE id NOT IN (SELECT id FROM duplicates))";
 
+/**
+ * Every copy of every event, named by the id of the copy that was kept: a duplicate's fields can
+ * fill what the kept copy lacks (the portal CSV copy of a sign-in has no coordinates, its Graph
+ * JSON copy has them). Group by `id` to merge them.
+ */
+export const ALL_COPIES = "(SELECT e.* EXCLUDE (id), coalesce(d.kept_id, e.id) AS id FROM events e LEFT JOIN duplicates d ON d.id = e.id)";
+
 const SEVERITIES: readonly Severity[] = ["info", "low", "medium", "high", "critical"];
 
 /** One hunt's section of the config, read with the type each key must have. */

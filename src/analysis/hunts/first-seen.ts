@@ -1,6 +1,6 @@
 /** First-seen country, network (ASN) or address for an account with a sign-in history (ATT&CK T1078). */
 import type { Finding, Hunt, Severity } from "../findings.js";
-import { addressList, finding, LIVE_EVENTS, number, Settings, strings, strongest, text } from "./common.js";
+import { addressList, ALL_COPIES, finding, number, Settings, strings, strongest, text } from "./common.js";
 
 const ID = "first-seen";
 
@@ -15,13 +15,14 @@ export const firstSeen: Hunt = {
     const allow = addressList(s, "allow_ips");
     const minPrior = Math.trunc(s.num("min_prior_signins"));
     // History lists are gathered only for new countries and networks (the rarer case).
-    // A sign-in is one (account, address, second): the Entra record and its audit-log copy are one.
+    // A sign-in is one (account, address, second): the Entra record, its audit-log copy and the
+    // duplicates of either are one (a duplicate may carry the country or ASN its kept copy lacks).
     const rows = await store.all(`
       WITH signins AS (
         SELECT lower(user_name) AS account, client_ip AS ip, ts // 1000 AS sec, min(ts) AS ts,
                max(coalesce((data->'location'->>'country'), (data->>'country'))) AS country,
-               max(TRY_CAST((data->>'asn') AS BIGINT)) AS asn, list(id ORDER BY ts, id) AS ids
-        FROM ${LIVE_EVENTS}
+               max(TRY_CAST((data->>'asn') AS BIGINT)) AS asn, list(DISTINCT id ORDER BY id) AS ids
+        FROM ${ALL_COPIES}
         WHERE kind = 'auth' AND result = 'success' AND coalesce(user_name, '') <> '' AND client_ip IS NOT NULL
         GROUP BY account, ip, sec
       ),

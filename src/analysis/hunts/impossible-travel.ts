@@ -1,6 +1,6 @@
 /** Impossible travel: two successful sign-ins of one account too far apart for the time between (ATT&CK T1078). */
 import type { Finding, Hunt } from "../findings.js";
-import { finding, LIVE_EVENTS, number, Settings, text } from "./common.js";
+import { ALL_COPIES, finding, number, Settings, text } from "./common.js";
 
 const ID = "impossible-travel";
 
@@ -19,15 +19,16 @@ export const impossibleTravel: Hunt = {
     if (!s.enabled) return [];
     const maxSpeed = s.num("max_speed_kmh");
     const minKm = s.num("min_distance_km");
-    // Consecutive located sign-ins per account; great-circle distance by the haversine formula.
+    // Consecutive located sign-ins per account (copies merged); great-circle distance by the haversine formula.
     const rows = await store.all(`
       WITH located AS (
-        SELECT id, ts, lower(user_name) AS account, client_ip AS ip,
-               TRY_CAST((data->'location'->>'latitude') AS DOUBLE) AS lat, TRY_CAST((data->'location'->>'longitude') AS DOUBLE) AS lon,
-               (data->'location'->>'city') AS city, (data->'location'->>'country') AS country,
-               nullif(coalesce((data->'extra'->>'deviceId'), (data->>'device')), '') AS device
-        FROM ${LIVE_EVENTS}
+        SELECT id, min(ts) AS ts, lower(any_value(user_name)) AS account, max(client_ip) AS ip,
+               max(TRY_CAST((data->'location'->>'latitude') AS DOUBLE)) AS lat, max(TRY_CAST((data->'location'->>'longitude') AS DOUBLE)) AS lon,
+               max((data->'location'->>'city')) AS city, max((data->'location'->>'country')) AS country,
+               max(nullif(coalesce(nullif((data->'extra'->>'deviceId'), ''), (data->>'device')), '')) AS device
+        FROM ${ALL_COPIES}
         WHERE kind = 'auth' AND result = 'success' AND coalesce(user_name, '') <> ''
+        GROUP BY id
       ),
       pairs AS (
         SELECT *, lag(id) OVER w AS p_id, lag(ts) OVER w AS p_ts, lag(lat) OVER w AS p_lat, lag(lon) OVER w AS p_lon,

@@ -27,12 +27,14 @@ describe("bulk-read hunt", () => {
     await fx.close();
   });
 
-  it("MailItemsAccessed Sync of another person's mailbox is high; the owner's own Sync medium", async () => {
+  it("MailItemsAccessed Sync of another person's mailbox is high; the owner's own Sync only on request, medium", async () => {
     await fx.add(
       mailRead({ id: "sync-payroll", ts: at("08:24:10"), user: ERIN, mailbox: "payroll@agency.example", clientIp: "203.0.113.50", how: "sync", folder: "Inbox" }),
       mailRead({ id: "sync-own", ts: at("10:00"), user: FRANK, mailbox: FRANK, clientIp: "192.0.2.10", how: "sync", folder: "Inbox" }),
     );
-    const findings = await fx.hunt(bulkRead);
+    // The owner's own Outlook syncing is routine: listed only on request.
+    expect((await fx.hunt(bulkRead)).map((f) => f.id)).toEqual(["bulk-read:sync:payroll@agency.example:erin.walsh@agency.example:203.0.113.50"]);
+    const findings = await fx.hunt(bulkRead, { "bulk-read": { report_owner_sync: true } });
     expect(findings.map((f) => [f.id, f.severity, f.eventIds])).toEqual([
       ["bulk-read:sync:payroll@agency.example:erin.walsh@agency.example:203.0.113.50", "high", ["sync-payroll"]],
       ["bulk-read:sync:frank.osei@agency.example:frank.osei@agency.example:192.0.2.10", "medium", ["sync-own"]],
@@ -46,7 +48,7 @@ describe("bulk-read hunt", () => {
       first: "2026-11-26T08:24:10.000Z",
     });
     // The owner's known device can be allow-listed by address.
-    expect((await fx.hunt(bulkRead, { "bulk-read": { allow_ips: ["192.0.2.10"] } })).map((f) => f.id)).toEqual([
+    expect((await fx.hunt(bulkRead, { "bulk-read": { report_owner_sync: true, allow_ips: ["192.0.2.10"] } })).map((f) => f.id)).toEqual([
       "bulk-read:sync:payroll@agency.example:erin.walsh@agency.example:203.0.113.50",
     ]);
   });
