@@ -4,7 +4,7 @@
  * 429 and 5xx honour `Retry-After` (seconds or an HTTP date), back off exponentially where a
  * service sends none, and network errors are retried the same way.
  */
-import { AuthenticationHandler, Client, HTTPMessageHandler, ResponseType } from "@microsoft/microsoft-graph-client";
+import { HTTPMessageHandler, type Context, type Middleware } from "@microsoft/microsoft-graph-client";
 import { MailtrailError } from "../model/errors.js";
 import type { TokenSource } from "./graph-auth.js";
 import { describe, type Redactor } from "./secrets.js";
@@ -68,17 +68,40 @@ export function shortUrl(url: string): string {
   }
 }
 
+/**
+ * Adds the bearer token, only for the Graph root we were given: a nextLink pointing anywhere else
+ * never receives it. (The SDK's AuthenticationHandler knows only https Graph hosts.)
+ */
+class BearerHandler implements Middleware {
+  private next: Middleware | undefined;
+
+  constructor(
+    private readonly origin: string,
+    private readonly tokens: TokenSource,
+  ) {}
+
+  async execute(context: Context): Promise<void> {
+    const url = typeof context.request === "string" ? context.request : context.request.url;
+    if (new URL(url).origin !== this.origin) throw new MailtrailError("ACQUIRE", `refusing to send the Graph token to ${new URL(url).origin} (expected ${this.origin})`);
+    const headers = (context.options?.headers ?? {}) as Record<string, string>;
+    headers["Authorization"] = `Bearer ${await this.tokens.token()}`;
+    context.options = { ...context.options, headers };
+    if (this.next === undefined) throw new MailtrailError("INTERNAL", "Graph middleware chain has no transport");
+    await this.next.execute(context);
+  }
+
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
+}
+
 export class GraphHttp {
-  private readonly client: Client;
+  private readonly chain: Middleware;
 
   constructor(private readonly options: GraphHttpOptions) {
-    const base = new URL(options.baseUrl);
-    const customHosts = new Set([base.host]);
-    this.client = Client.initWithMiddleware({
-      middleware: [new AuthenticationHandler({ getAccessToken: () => options.tokens.token() }), new HTTPMessageHandler()],
-      customHosts,
-      baseUrl: `${base.origin}/`,
-    });
+    const bearer = new BearerHandler(new URL(options.baseUrl).origin, options.tokens);
+    bearer.setNext(new HTTPMessageHandler());
+    this.chain = bearer;
   }
 
   /** Absolute URL for a path relative to the Graph root (`v1.0/users`). */
@@ -101,8 +124,12 @@ export class GraphHttp {
     for (let attempt = 0; ; attempt += 1) {
       let response: Response;
       try {
-        const request = this.client.api(url).responseType(ResponseType.RAW).header("Prefer", "include-unknown-enum-members");
-        response = (method === "GET" ? await request.get() : await request.post(body)) as Response;
+        const headers: Record<string, string> = { Accept: "application/json", Prefer: "include-unknown-enum-members" };
+        if (body !== undefined) headers["Content-Type"] = "application/json";
+        const context: Context = { request: url, options: { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) } };
+        await this.chain.execute(context);
+        if (context.response === undefined) throw new Error("no response");
+        response = context.response;
       } catch (error) {
         if (error instanceof MailtrailError) throw error;
         if (attempt >= retries) throw this.options.redactor.error("ACQUIRE", `${method} ${shortUrl(url)} failed ${attempt + 1} times: `, error);
