@@ -3,14 +3,14 @@ import type { CaseStore } from "../store/case-store.js";
 /**
  * De-duplication across overlapping exports (DESIGN.md §5.1): the same record id (per kind) is one
  * event wherever it was seen; records without an id are matched on their content, but only across
- * files (two identical lines in one log are two events). The first location (file order, then
- * position) is kept; the others are listed in `duplicates`.
+ * files (two identical lines in one log are two events). The fullest copy is kept (else the first
+ * in file order); the others are listed in `duplicates`.
  */
 export async function markDuplicates(store: CaseStore): Promise<number> {
   await store.run(`
     CREATE OR REPLACE TABLE duplicates AS
     WITH keyed AS (
-      SELECT id, file_id, seq, record_key IS NOT NULL AS by_record,
+      SELECT id, file_id, seq, data, record_key IS NOT NULL AS by_record,
              coalesce(record_key, 'content|' || md5(data)) AS k
       FROM events
     ), ranked AS (
@@ -19,7 +19,9 @@ export async function markDuplicates(store: CaseStore): Promise<number> {
              first_value(id) OVER w AS kept_id,
              first_value(file_id) OVER w AS kept_file
       FROM keyed
-      WINDOW w AS (PARTITION BY k ORDER BY file_id, seq)
+      -- Of the copies of one record, the fullest is kept (a Graph sign-in has coordinates its
+      -- portal CSV copy lacks); among equals, the first in file order.
+      WINDOW w AS (PARTITION BY k ORDER BY length(data) DESC, file_id, seq)
     )
     SELECT id, kept_id, file_id FROM ranked WHERE rn > 1 AND (by_record OR file_id <> kept_file)
   `);

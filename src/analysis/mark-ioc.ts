@@ -59,7 +59,8 @@ export async function markIocs(store: CaseStore, iocs: Iocs): Promise<void> {
     "(session_id = $1 OR (data->'keys'->>'aadSessionId') = $1 OR (data->'keys'->>'uniqueTokenId') = $1 OR (data->'keys'->>'serverSessionId') = $1)",
     "session",
   );
-  await markByList(store, iocs, iocs.appIds, "lower(data->>'appId') = $1", "application id");
+  // Sign-ins carry appId; audit records the resource appId and the calling ClientAppId in extra.
+  await markByList(store, iocs, iocs.appIds, "$1 IN (lower(data->>'appId'), lower(data->'extra'->>'appId'), lower(data->'extra'->>'clientAppId'))", "application id");
   await markByList(store, iocs, iocs.emailAddresses, "contains(lower(data), $1)", "address");
 }
 

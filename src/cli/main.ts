@@ -13,6 +13,7 @@ import { analyzeStage, ingestStage, outputStage, TOOL_VERSION, type OutputResult
 import { affectedText, humanSummary } from "./summary-text.js";
 import { verifyCase } from "./verify.js";
 import { registerAcquire } from "./acquire-command.js";
+import { registerReportCommand } from "./report-command.js";
 
 interface Io {
   stdout: (text: string) => void;
@@ -50,7 +51,7 @@ function report(result: OutputResult, json: boolean, io: Io, command: string): v
 export function buildCli(args: string[], io: Io = defaultIo): Argv {
   const startedAt = new Date().toISOString();
   const commandLine = ["mailtrail", ...args].join(" ");
-  return registerAcquire(yargs(args), io)
+  return registerReportCommand(registerAcquire(yargs(args), io), io)
     .scriptName("mailtrail")
     .version(TOOL_VERSION)
     .option("json", { type: "boolean", default: false, describe: "print the summary as JSON on stdout" })

@@ -15,6 +15,7 @@ import { MailtrailError } from "../model/errors.js";
 import { isValidZone } from "../../parsers/_shared/time.js";
 import { buildSummary, writeManifest, writeSummary, writeWarnings, type RunInfo, type Summary } from "../output/case-files.js";
 import { writeTimelines } from "../output/timeline.js";
+import { writeReport } from "../output/report/index.js";
 import { CASE_FILE, CaseStore } from "../store/case-store.js";
 import { createProgress } from "./progress.js";
 
@@ -129,5 +130,7 @@ export async function outputStage(store: CaseStore, command: string, analysis?: 
     : undefined;
   const summary = await buildSummary(store, { affected, findings: analysis?.findings.length, exposedMessages });
   writeSummary(outDir, summary);
+  // The report reads the files above, so it comes last.
+  if (analysis) await writeReport(outDir);
   return { summary, outDir };
 }

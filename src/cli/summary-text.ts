@@ -2,7 +2,7 @@ import type { AffectedRow } from "../analysis/affected.js";
 import type { Summary } from "../output/case-files.js";
 
 const INGEST_OUTPUTS = ["manifest.json", "warnings.jsonl", "summary.json", "case.duckdb"];
-const ANALYSIS_OUTPUTS = ["timeline.csv", "timeline.jsonl", "timesketch.jsonl", "findings.json", "affected-employees.csv", "exposed-messages.csv"];
+const ANALYSIS_OUTPUTS = ["report.html", "timeline.csv", "timeline.jsonl", "timesketch.jsonl", "findings.json", "affected-employees.csv", "exposed-messages.csv"];
 
 /** The short human summary printed at the end of a command. */
 export function humanSummary(command: string, summary: Summary, outDir: string): string {

@@ -81,9 +81,10 @@ class IngestRun {
     return file;
   }
 
-  private async finish(file: FileRow): Promise<void> {
+  /** Records a file; members of a claimed folder are reported through their folder's line. */
+  private async finish(file: FileRow, report = true): Promise<void> {
     await this.store.upsertFile(file);
-    this.options.observer?.fileDone(file);
+    if (report) this.options.observer?.fileDone(file);
   }
 
   private async fileWarning(file: FileRow, reason: string, ref: RecordRef = {}): Promise<void> {
@@ -233,7 +234,7 @@ class IngestRun {
       file.sha256 = tap.digest ?? (await hashFile(memberAbs)).sha256;
       file.size = tap.complete ? tap.bytes : undefined;
       if (file.size === undefined) file.size = (await hashFile(memberAbs)).bytes;
-      await this.finish(file);
+      await this.finish(file, false);
       folder.records += file.records;
     }
     await this.finish(folder);

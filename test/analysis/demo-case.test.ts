@@ -40,7 +40,7 @@ interface Outcome {
 async function runDemo(name: string, iocText: string, expand: boolean): Promise<Outcome> {
   const work = mkdtempSync(join(tmpdir(), `mailtrail-demo-${name}-`));
   writeFileSync(join(work, "ioc.yaml"), iocText);
-  const args = ["run", join(DEMO, "evidence"), "--out", join(work, "out"), "--ioc", join(work, "ioc.yaml"), "--directory", join(DEMO, "directory.csv"), "--year", "2026", "--quiet"];
+  const args = ["run", join(DEMO, "evidence"), "--out", join(work, "out"), "--ioc", join(work, "ioc.yaml"), "--directory", join(DEMO, "directory.csv"), "--hunt-config", join(DEMO, "hunts.yaml"), "--year", "2026", "--quiet"];
   const result = await runCli(expand ? [...args, "--expand"] : args);
   expect(result.stderr).toBe("");
   expect(result.code).toBe(0);
