@@ -9,6 +9,7 @@ import type { Directory } from "./directory.js";
 import type { Finding, HuntConfig } from "./findings.js";
 import { describeIndicator, matchIp, type Iocs } from "./ioc.js";
 import { buildLedger } from "./ledger.js";
+import { deepParseExposed, type DeepResult } from "./deep-exposed.js";
 import { markAddresses, markIocs, propagateSessions } from "./mark-ioc.js";
 import { compromisedAccounts, findPivots, pivotConfig, pivotFinding, type Pivot } from "./pivots.js";
 
@@ -26,6 +27,8 @@ export interface AnalysisResult {
   affected: AffectedRow[];
   /** Pivots followed with --expand, in the order they were followed. */
   followed: Pivot[];
+  /** The deep pass over exposed messages (attachment hashes). */
+  deep: DeepResult;
 }
 
 /** Most rounds of --expand (each round follows every strong pivot found). */
@@ -122,6 +125,7 @@ export async function analyze(store: CaseStore, options: AnalysisOptions): Promi
     }
   }
   await buildLedger(store);
+  const deep = await deepParseExposed(store);
   const hunts = options.runHunts ? await options.runHunts(store, options.huntConfig) : [];
   const findings = [
     ...(await iocFindings(store, options.iocs)),
@@ -136,5 +140,5 @@ export async function analyze(store: CaseStore, options: AnalysisOptions): Promi
     (a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || (a.first ?? "").localeCompare(b.first ?? "") || a.id.localeCompare(b.id),
   );
   const affected = await computeAffected(store, options.directory);
-  return { findings: sorted, affected, followed };
+  return { findings: sorted, affected, followed, deep };
 }

@@ -100,16 +100,17 @@ export const EXPOSED_MESSAGES_SQL = `
            list(DISTINCT event_id ORDER BY event_id) AS events
     FROM exposures GROUP BY mailbox, folder, message_id, CASE WHEN message_id IS NULL THEN uid END
   ), inventory AS (
-    SELECT lower(mailbox) AS mailbox, lower(folder) AS folder, message_id, arg_min(data, seq) AS data
+    SELECT lower(mailbox) AS mailbox, lower(folder) AS folder, message_id, arg_min(data, seq) AS data, arg_min(id, seq) AS record
     FROM messages GROUP BY ALL
   ), by_mailbox AS (
-    SELECT lower(mailbox) AS mailbox, message_id, arg_min(data, seq) AS data FROM messages GROUP BY ALL
+    SELECT lower(mailbox) AS mailbox, message_id, arg_min(data, seq) AS data, arg_min(id, seq) AS record FROM messages GROUP BY ALL
   ), by_id AS (
-    SELECT message_id, arg_min(data, seq) AS data FROM messages GROUP BY ALL
+    SELECT message_id, arg_min(data, seq) AS data, arg_min(id, seq) AS record FROM messages GROUP BY ALL
   )
   -- The same folder first; a message moved since is found elsewhere in the mailbox; a Message-ID
   -- names the same message in any mailbox (for its headers).
-  SELECT g.*, coalesce(i.data, b.data, d.data) AS message
+  SELECT g.*, coalesce(i.data, b.data, d.data) AS message,
+         (SELECT da.attachments FROM deep_attachments da WHERE da.message_record_id = coalesce(i.record, b.record, d.record)) AS deep_attachments
   FROM grouped g
   LEFT JOIN inventory i ON i.mailbox = g.mailbox AND i.message_id = g.message_id AND i.folder = lower(g.folder)
   LEFT JOIN by_mailbox b ON b.mailbox = g.mailbox AND b.message_id = g.message_id

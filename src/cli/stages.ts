@@ -128,7 +128,8 @@ export async function outputStage(store: CaseStore, command: string, analysis?: 
   const affected = analysis
     ? Object.fromEntries(EXPOSURE_LEVELS.map((level) => [level, analysis.affected.filter((row) => row.exposure === level).length]))
     : undefined;
-  const summary = await buildSummary(store, { affected, findings: analysis?.findings.length, exposedMessages });
+  const deepNotes = analysis ? analysis.deep.failed.map((failure) => `deep pass (attachment hashes) could not re-read ${failure}`) : [];
+  const summary = await buildSummary(store, { affected, findings: analysis?.findings.length, exposedMessages, notes: deepNotes });
   writeSummary(outDir, summary);
   // The report reads the files above, so it comes last.
   if (analysis) await writeReport(outDir);

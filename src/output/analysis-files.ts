@@ -78,6 +78,12 @@ type Message = { date?: number; from?: Address[]; to?: Address[]; cc?: Address[]
 
 const addresses = (list: Address[] | undefined): string => (list ?? []).map((entry) => entry.address).join(";");
 
+/** Attachment names, with their SHA-256 where the deep pass re-read the message. */
+function attachmentsCell(deep: unknown, message: Message | undefined): string {
+  const list = typeof deep === "string" ? (JSON.parse(deep) as Message["attachments"]) : message?.attachments;
+  return (list ?? []).map((attachment) => `${attachment.filename ?? "(unnamed)"}${attachment.sha256 ? ` (sha256 ${attachment.sha256})` : ""}`).join(";");
+}
+
 /** Writes exposed-messages.csv; returns the number of rows. */
 export async function writeExposedMessages(store: CaseStore, outDir: string): Promise<number> {
   const csv = new CsvWriter(join(outDir, "exposed-messages.csv"), EXPOSED_COLUMNS);
@@ -97,7 +103,7 @@ export async function writeExposedMessages(store: CaseStore, outDir: string): Pr
           addresses(message?.to),
           addresses(message?.cc),
           message?.subject ?? "",
-          (message?.attachments ?? []).map((attachment) => attachment.filename ?? "(unnamed)").join(";"),
+          attachmentsCell(row["deep_attachments"], message),
           ACCESS_ORDER.filter((access) => accesses.has(access)).join(";"),
           iso(Number(row["first_access"])),
           iso(Number(row["last_access"])),

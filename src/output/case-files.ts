@@ -77,6 +77,8 @@ export interface SummaryExtras {
   affected?: Record<string, number>;
   findings?: number;
   exposedMessages?: number;
+  /** Facts of the analysis run for people (e.g. messages the deep pass could not re-read). */
+  notes?: string[];
 }
 
 export interface Summary {
@@ -120,7 +122,7 @@ export async function buildSummary(store: CaseStore, extras: SummaryExtras = {})
     (byMailbox[mailbox] ??= {})[String(row["folder"])] = num(row["n"]);
     messages += num(row["n"]);
   }
-  const notes = (await store.all("SELECT note FROM notes ORDER BY seq")).map((row) => String(row["note"]));
+  const notes = [...(await store.all("SELECT note FROM notes ORDER BY seq")).map((row) => String(row["note"])), ...(extras.notes ?? [])];
   return {
     files: {
       total: fileRows.length,

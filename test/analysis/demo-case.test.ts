@@ -5,7 +5,9 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createHash } from "node:crypto";
 import { parseString } from "fast-csv";
+import { simpleParser } from "mailparser";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../cli/run-cli.js";
 
@@ -100,6 +102,19 @@ describe("the demo incident against its truth", () => {
     const weak = expanded.findings.filter((finding) => finding.strength === "weak").map((finding) => finding.id);
     expect(weak).toContain("pivot-new-infrastructure:127.0.0.12");
     expect(expanded.timeline.some((event) => event.attacker && event.clientIp === "127.0.0.12")).toBe(false);
+  });
+
+  it("exposed messages carry attachment hashes from the deep pass, equal to a full parse of the export", async () => {
+    const row = all.exposed.find((exposed) => exposed["message_id"] === "<FIN-2026-0412.a1@agency.example>" && exposed["mailbox"] === "erin.walsh@agency.example");
+    const match = /^Q3-supplier-payments\.xlsx \(sha256 ([0-9a-f]{64})\)$/.exec(row?.["attachments"] ?? "");
+    expect(match).not.toBeNull();
+    const mbox = readFileSync(join(DEMO, "evidence/exports/erin.walsh@agency.example/Inbox/mbox"), "utf8");
+    const start = mbox.indexOf("Message-ID: <FIN-2026-0412.a1@agency.example>");
+    const from = mbox.lastIndexOf("\nFrom ", start) + 1;
+    const end = mbox.indexOf("\nFrom ", start);
+    const parsed = await simpleParser(mbox.slice(mbox.indexOf("\n", from) + 1, end === -1 ? undefined : end));
+    const attachment = parsed.attachments.find((item) => item.filename === "Q3-supplier-payments.xlsx");
+    expect(match?.[1]).toBe(createHash("sha256").update(attachment?.content ?? Buffer.alloc(0)).digest("hex"));
   });
 
   it("without IOCs nothing is attacker activity and nobody is listed as affected", async () => {
