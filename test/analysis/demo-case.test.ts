@@ -6,10 +6,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createHash } from "node:crypto";
-import { parseString } from "fast-csv";
 import { simpleParser } from "mailparser";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../cli/run-cli.js";
+import { readCsvFile, runCli } from "../cli/run-cli.js";
 
 const DEMO = new URL("../../fixtures/demo-case/", import.meta.url).pathname;
 const truth = JSON.parse(readFileSync(join(DEMO, "truth.json"), "utf8")) as {
@@ -21,16 +20,6 @@ const truth = JSON.parse(readFileSync(join(DEMO, "truth.json"), "utf8")) as {
 const groundTruth = JSON.parse(readFileSync(join(DEMO, "dovecot-ground-truth.json"), "utf8")) as {
   sessions: { actor: string; user: string; fetchedBodies?: { messageId: string }[]; dovecot?: { session?: string } }[];
 };
-
-async function readCsv(path: string): Promise<Record<string, string>[]> {
-  return new Promise((resolve, reject) => {
-    const rows: Record<string, string>[] = [];
-    parseString(readFileSync(path, "utf8"), { headers: true })
-      .on("data", (row: Record<string, string>) => rows.push(row))
-      .on("error", reject)
-      .on("end", () => resolve(rows));
-  });
-}
 
 interface Outcome {
   affected: Record<string, string>[];
@@ -48,8 +37,8 @@ async function runDemo(name: string, iocText: string, expand: boolean): Promise<
   expect(result.code).toBe(0);
   const out = join(work, "out");
   return {
-    affected: await readCsv(join(out, "affected-employees.csv")),
-    exposed: await readCsv(join(out, "exposed-messages.csv")),
+    affected: await readCsvFile(join(out, "affected-employees.csv")),
+    exposed: await readCsvFile(join(out, "exposed-messages.csv")),
     timeline: readFileSync(join(out, "timeline.jsonl"), "utf8").trim().split("\n").map((line) => JSON.parse(line) as Outcome["timeline"][number]),
     findings: JSON.parse(readFileSync(join(out, "findings.json"), "utf8")) as Outcome["findings"],
   };

@@ -5,21 +5,10 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseString } from "fast-csv";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../cli/run-cli.js";
+import { readCsvFile, runCli } from "../cli/run-cli.js";
 
 const FIXTURES = new URL("../../fixtures/", import.meta.url).pathname;
-
-async function readCsv(path: string): Promise<Record<string, string>[]> {
-  return new Promise((resolve, reject) => {
-    const rows: Record<string, string>[] = [];
-    parseString(readFileSync(path, "utf8"), { headers: true })
-      .on("data", (row: Record<string, string>) => rows.push(row))
-      .on("error", reject)
-      .on("end", () => resolve(rows));
-  });
-}
 
 async function runCase(files: string[], ioc: string) {
   const work = mkdtempSync(join(tmpdir(), "mailtrail-real-"));
@@ -30,9 +19,9 @@ async function runCase(files: string[], ioc: string) {
   expect(result.code).toBe(0);
   const out = join(work, "out");
   return {
-    affected: await readCsv(join(out, "affected-employees.csv")),
-    exposed: await readCsv(join(out, "exposed-messages.csv")),
-    timeline: await readCsv(join(out, "timeline.csv")),
+    affected: await readCsvFile(join(out, "affected-employees.csv")),
+    exposed: await readCsvFile(join(out, "exposed-messages.csv")),
+    timeline: await readCsvFile(join(out, "timeline.csv")),
     findings: JSON.parse(readFileSync(join(out, "findings.json"), "utf8")) as { id: string; rule: string; technique: string }[],
   };
 }

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { parseString } from "fast-csv";
 import { main } from "../../src/cli/main.js";
 
 export interface CliResult {
@@ -18,4 +20,16 @@ export async function runCli(args: string[]): Promise<CliResult> {
     },
   });
   return result;
+}
+
+/** Reads a CSV output the way a spreadsheet would (fast-csv, header row as keys). */
+export async function readCsvFile(path: string): Promise<Record<string, string>[]> {
+  const text = readFileSync(path, "utf8");
+  return new Promise((resolve, reject) => {
+    const rows: Record<string, string>[] = [];
+    parseString(text, { headers: true })
+      .on("data", (row: Record<string, string>) => rows.push(row))
+      .on("error", reject)
+      .on("end", () => resolve(rows));
+  });
 }

@@ -168,20 +168,8 @@ export function quoteList(values: readonly string[], limit = 20): string {
   return values.length > limit ? `${shown} and ${values.length - limit} more` : shown;
 }
 
-export interface FindingParts {
-  id: string;
-  rule: string;
-  title: string;
-  severity: Severity;
-  technique: string;
-  techniqueName: string;
-  explanation: string;
-  eventIds: string[];
-  accounts: string[];
-  ips: string[];
-  first?: number;
-  last?: number;
-}
+/** A finding as hunts build it: times as epoch ms, turned into ISO strings at the end. */
+export type FindingParts = Omit<Finding, "first" | "last" | "strength"> & { first?: number; last?: number };
 
 export function finding(parts: FindingParts): Finding {
   const out: Finding = {
