@@ -284,7 +284,13 @@ async function benchDataset(dataset: Dataset, baselines: Baseline[], options: Op
     log(`${dataset.name}: parser alone (no store, no output)`);
     const as = dataset.evidence ? ["--as", relative(dirname(dataset.evidence), dataset.file)] : [];
     const parse = await timed(process.execPath, [PARSE_ONLY, dataset.file, "--year", "2025", ...as], "capture", work);
-    const parseRow = row(dataset, "  of which parse (parser alone)", `node dist/bench/parse-only.js $FILE --year 2025`, parse, parse.exitCode === 0 ? `output: ${parse.stdout.trim()}` : `failed (exit ${parse.exitCode})`);
+    const parseRow = row(
+      dataset,
+      "  of which parse (parser alone)",
+      `node dist/bench/parse-only.js $FILE --year 2025`,
+      parse,
+      parse.exitCode === 0 ? `output: ${parse.stdout.trim()}` : `failed (exit ${parse.exitCode}): ${parse.stderrTail.trim().split("\n").slice(-3).join(" | ")}`,
+    );
     if (parse.exitCode === 0 && mailtrail.seconds !== undefined) parseRow.ratio = `${((100 * parse.seconds) / mailtrail.seconds).toFixed(0)}% of ingest`;
     rows.push(parseRow);
     // Whether `ingest` itself wrote the timeline decides how the timeline row reads.
@@ -292,7 +298,8 @@ async function benchDataset(dataset: Dataset, baselines: Baseline[], options: Op
     log(`${dataset.name}: mailtrail timeline (the output stage, alone)`);
     const output = await timed(process.execPath, [CLI, "timeline", caseDir, "--json"], "capture", work);
     const label = ingestWroteTimeline ? "  of which output (timeline re-run)" : "mailtrail timeline (next step)";
-    const outRow = row(dataset, label, `node dist/src/cli/main.js timeline $TMP/case --json`, output, output.exitCode === 0 ? undefined : `failed (exit ${output.exitCode})`);
+    const failure = `failed (exit ${output.exitCode}) after ${output.seconds.toFixed(1)} s, peak RSS ${output.peakRssMib.toFixed(0)} MB: ${output.stderrTail.trim().split("\n").slice(-3).join(" | ")}`;
+    const outRow = row(dataset, label, `node dist/src/cli/main.js timeline $TMP/case --json`, output, output.exitCode === 0 ? undefined : failure);
     if (output.exitCode === 0 && !ingestWroteTimeline) {
       outRow.ratio = `ingest + timeline = ${((mailtrail.seconds ?? 0) + output.seconds).toFixed(2)} s`;
       outRow.note = `ingest in this build writes no timeline; timeline files (MB): ${JSON.stringify(caseFiles(caseDir))}`;
