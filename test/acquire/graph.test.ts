@@ -396,10 +396,13 @@ describe("acquire graph against a local Graph-shaped server", () => {
       expect(run.code, run.stderr).toBe(0);
       const summary = JSON.parse(run.stdout) as { events: { total?: number; by_kind?: Record<string, number> } & Record<string, unknown> };
       expect(JSON.stringify(summary)).toContain(`"auth":${graph.interactive.length + graph.noninteractive.length}`);
-      // Only the non-evidence files of the acquisition are left unread (reported, not an error).
+      // The directory files are left unread (reported, not an error: they go to --directory).
       const warnings = readFileSync(join(work, "cli-case", "warnings.jsonl"), "utf8").trim().split("\n").map((line) => JSON.parse(line) as { file: string; reason: string });
       const unread = "no parser recognises this file (use --format to force one); not read";
-      expect(warnings.map((w) => [w.file, w.reason])).toEqual([["cli/acquisition.json", unread], ["cli/directory/users.jsonl", unread], ["cli/directory.csv", unread]]);
+      expect(warnings.map((w) => [w.file, w.reason])).toEqual([["cli/directory/users.jsonl", unread], ["cli/directory.csv", unread]]);
+      // The manifest is read: the collection run is in the timeline (chain of custody).
+      const timeline = readFileSync(join(work, "cli-case", "timeline.csv"), "utf8");
+      expect(timeline).toMatch(/,other,Evidence acquisition \(Microsoft Graph\),success,.*mailtrail-acquisition,cli\/acquisition\.json,record run 1/);
       const usage = await runCli(["acquire", "graph", "--tenant", "t", "--client-id", "c", "--graph-url", graph.base, "--device-code", "--out", join(work, "cli-usage")]);
       expect(usage.code).toBe(2);
       expect(usage.stderr).toContain("several credentials given (access-token, device-code): keep exactly one");
