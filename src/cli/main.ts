@@ -32,7 +32,8 @@ function ingestOptions<T>(argv: Argv<T>) {
     .option("tz", { type: "string", describe: "IANA zone of log timestamps that carry none (default UTC)" })
     .option("year", { type: "number", describe: "year of the first line of logs whose timestamps carry none (default: inferred from the file time)" })
     .option("format", { type: "string", describe: "use this parser for every file instead of sniffing (see 'mailtrail formats')" })
-    .option("jobs", { type: "number", default: 1, describe: "files read at once (parsing itself runs on one core)" });
+    .option("jobs", { type: "number", default: 1, describe: "files read at once (accepted; this version reads one file at a time)" })
+    .option("mailbox-map", { type: "string", describe: "CSV (path,mailbox) naming the owner of mailbox exports whose path does not" });
 }
 
 function analyzeOptions<T>(argv: Argv<T>) {

@@ -18,6 +18,7 @@ import { writeTimelines } from "../output/timeline.js";
 import { writeReport } from "../output/report/index.js";
 import { CASE_FILE, CaseStore } from "../store/case-store.js";
 import { createProgress } from "./progress.js";
+import { loadMailboxMap } from "./mailbox-map.js";
 
 /** The version in package.json (found from src/ under vitest and from dist/src/ when built). */
 function readVersion(): string {
@@ -36,6 +37,7 @@ export const TOOL_VERSION = readVersion();
 export interface IngestArgs {
   evidence: string[];
   out: string;
+  mailboxMap?: string;
   format?: string;
   tz?: string;
   year?: number;
@@ -70,13 +72,13 @@ export async function ingestStage(args: IngestArgs, startedAt: string): Promise<
       roots: args.evidence,
       parsers,
       forceParser: args.format ? parserByName(args.format) : undefined,
-      parse: { tz: args.tz, year: args.year },
+      parse: { tz: args.tz, year: args.year, mailboxMap: args.mailboxMap ? loadMailboxMap(args.mailboxMap, args.evidence) : undefined },
       observer: progress,
       exclude: [out],
     });
     for (const note of result.notes) await store.addNote(note);
     await store.setMeta("evidence", JSON.stringify(args.evidence.map((path) => resolve(path))));
-    await store.setMeta("ingest_options", JSON.stringify({ format: args.format, tz: args.tz ?? "UTC", year: args.year, jobs: args.jobs ?? 1 }));
+    await store.setMeta("ingest_options", JSON.stringify({ format: args.format, tz: args.tz ?? "UTC", year: args.year, jobs: args.jobs ?? 1, mailboxMap: args.mailboxMap }));
     await store.setMeta("started_at", startedAt);
   } finally {
     progress.stop();

@@ -129,6 +129,19 @@ describe("stages on an existing case", () => {
     expect(bad.stdout).toContain("CHANGED verify-evidence/dovecot.log");
   });
 
+  it("--mailbox-map names the owner of an export whose path does not", async () => {
+    const exports = join(work, "exports");
+    mkdirSync(exports);
+    copyFileSync(join(FIXTURES, "mbox/mbox.rlug"), join(exports, "list-archive.mbox"));
+    const map = join(work, "mailbox-map.csv");
+    writeFileSync(map, `path,mailbox\n${join(exports, "list-archive.mbox")},Archive.Owner@agency.example\n`);
+    const without = await runCli(["ingest", exports, "--out", join(work, "map-none"), "--quiet", "--json"]);
+    const withMap = await runCli(["ingest", exports, "--out", join(work, "map-yes"), "--quiet", "--json", "--mailbox-map", map]);
+    const byMailbox = (stdout: string) => (JSON.parse(stdout) as { messages: { by_mailbox: Record<string, Record<string, number>> } }).messages.by_mailbox;
+    expect(Object.keys(byMailbox(without.stdout))).toEqual(["(unknown)"]);
+    expect(byMailbox(withMap.stdout)).toEqual({ "archive.owner@agency.example": { "list-archive": 5 } });
+  });
+
   it("formats lists every parser", async () => {
     const result = await runCli(["formats", "--json"]);
     const names = (JSON.parse(result.stdout) as { name: string }[]).map((row) => row.name);
