@@ -183,6 +183,12 @@ async function ensureDataset(
   return { group, name, file, bytes, records, recordUnit };
 }
 
+/** The line of a failed command's stderr that says what went wrong (an `Error` line if any, else the last lines). */
+function errorLine(stderr: string): string {
+  const lines = stderr.trim().split("\n").filter((line) => line.trim() !== "");
+  return (lines.find((line) => /error/i.test(line)) ?? lines.slice(-3).join(" | ")).slice(0, 300);
+}
+
 function log(text: string): void {
   process.stderr.write(`[bench] ${text}\n`);
 }
@@ -238,7 +244,7 @@ async function benchDataset(dataset: Dataset, baselines: Baseline[], options: Op
     log(`${dataset.name}: ${command}`);
     const timing = await timed(base.binary, base.args, base.stdout, work);
     const failed = timing.exitCode !== 0 && !(base.binary === "grep" && timing.exitCode === 1);
-    const result = row(dataset, base.tool, command, failed ? undefined : { ...timing, exitCode: 0 }, failed ? `failed (exit ${timing.exitCode}): ${timing.stderrTail.trim().slice(-200)}` : base.stdout === "capture" ? `output: ${timing.stdout.trim()}` : undefined);
+    const result = row(dataset, base.tool, command, failed ? undefined : { ...timing, exitCode: 0 }, failed ? `failed (exit ${timing.exitCode}): ${errorLine(timing.stderrTail)}` : base.stdout === "capture" ? `output: ${timing.stdout.trim()}` : undefined);
     rows.push(result);
     baseRows.push(result);
   }
@@ -259,7 +265,7 @@ async function benchDataset(dataset: Dataset, baselines: Baseline[], options: Op
     const files = summary?.["files"] as { unrecognised?: number } | undefined;
     if (files?.unrecognised) note = "no registered parser recognised this file (events = 0): throughput is discovery + hashing only";
   } else {
-    note = `failed (exit ${timing.exitCode}): ${timing.stderrTail.trim().split("\n").slice(-3).join(" | ")}`;
+    note = `failed (exit ${timing.exitCode}) after ${timing.seconds.toFixed(1)} s, peak RSS ${timing.peakRssMib.toFixed(0)} MB: ${errorLine(timing.stderrTail)}`;
   }
   const mailtrail = row(dataset, "mailtrail ingest", `node dist/src/cli/main.js ${args.slice(1).join(" ").replace(work, "$TMP")}`, timing, note);
   if (summary) {
@@ -289,7 +295,7 @@ async function benchDataset(dataset: Dataset, baselines: Baseline[], options: Op
       "  of which parse (parser alone)",
       `node dist/bench/parse-only.js $FILE --year 2025`,
       parse,
-      parse.exitCode === 0 ? `output: ${parse.stdout.trim()}` : `failed (exit ${parse.exitCode}): ${parse.stderrTail.trim().split("\n").slice(-3).join(" | ")}`,
+      parse.exitCode === 0 ? `output: ${parse.stdout.trim()}` : `failed (exit ${parse.exitCode}): ${errorLine(parse.stderrTail)}`,
     );
     if (parse.exitCode === 0 && mailtrail.seconds !== undefined) parseRow.ratio = `${((100 * parse.seconds) / mailtrail.seconds).toFixed(0)}% of ingest`;
     rows.push(parseRow);
@@ -298,7 +304,7 @@ async function benchDataset(dataset: Dataset, baselines: Baseline[], options: Op
     log(`${dataset.name}: mailtrail timeline (the output stage, alone)`);
     const output = await timed(process.execPath, [CLI, "timeline", caseDir, "--json"], "capture", work);
     const label = ingestWroteTimeline ? "  of which output (timeline re-run)" : "mailtrail timeline (next step)";
-    const failure = `failed (exit ${output.exitCode}) after ${output.seconds.toFixed(1)} s, peak RSS ${output.peakRssMib.toFixed(0)} MB: ${output.stderrTail.trim().split("\n").slice(-3).join(" | ")}`;
+    const failure = `failed (exit ${output.exitCode}) after ${output.seconds.toFixed(1)} s, peak RSS ${output.peakRssMib.toFixed(0)} MB: ${errorLine(output.stderrTail)}`;
     const outRow = row(dataset, label, `node dist/src/cli/main.js timeline $TMP/case --json`, output, output.exitCode === 0 ? undefined : failure);
     if (output.exitCode === 0 && !ingestWroteTimeline) {
       outRow.ratio = `ingest + timeline = ${((mailtrail.seconds ?? 0) + output.seconds).toFixed(2)} s`;
