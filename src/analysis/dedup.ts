@@ -9,10 +9,16 @@ import type { CaseStore } from "../store/case-store.js";
 export async function markDuplicates(store: CaseStore): Promise<number> {
   await store.run(`
     CREATE OR REPLACE TABLE duplicates AS
-    WITH keyed AS (
+    WITH shared_formats AS (
+      -- A record without an id can only repeat in another file of its format: with one file of a
+      -- format (one big log) there is nothing to hash.
+      SELECT parser FROM files WHERE parser IS NOT NULL GROUP BY parser HAVING count(*) > 1
+    ), keyed AS (
       SELECT id, file_id, seq, data, record_key IS NOT NULL AS by_record,
              coalesce(record_key, 'content|' || md5(data)) AS k
       FROM events
+      WHERE record_key IS NOT NULL
+         OR file_id IN (SELECT file_id FROM files WHERE parser IN (SELECT parser FROM shared_formats))
     ), ranked AS (
       SELECT *,
              row_number() OVER w AS rn,

@@ -89,7 +89,7 @@ class IngestRun {
 
   private async fileWarning(file: FileRow, reason: string, ref: RecordRef = {}): Promise<void> {
     file.warnings += 1;
-    await this.store.addWarning({
+    this.store.addWarning({
       fileId: file.fileId,
       path: file.path,
       parser: file.parser,
@@ -324,7 +324,7 @@ class IngestRun {
         }
         const id = repeat === 0 ? `${keyOf(target)}:${refKey}` : `${keyOf(target)}:${refKey}.${repeat}`;
         seq += 1;
-        await this.store_(item, id, target, parser.name, seq, repeat);
+        this.store_(item, id, target, parser.name, seq, repeat);
         if (pendingWarnings.length > 0) await this.drainWarnings(pendingWarnings, parser);
       }
     } catch (error) {
@@ -344,7 +344,7 @@ class IngestRun {
     }
   }
 
-  private async store_(item: ParsedItem, id: string, target: FileRow, parser: string, seq: number, repeat: number): Promise<void> {
+  private store_(item: ParsedItem, id: string, target: FileRow, parser: string, seq: number, repeat: number): void {
     const ref = item.ref;
     const source = {
       parser,
@@ -361,12 +361,12 @@ class IngestRun {
     const data = JSON.stringify(item);
     if (item.kind === "message") {
       target.messages += 1;
-      await this.store.appendMessage(target.fileId, seq, id, item, source, data);
+      this.store.appendMessage(target.fileId, seq, id, item, source, data);
       return;
     }
     target.events += 1;
     const recordKey = ref.recordId !== undefined ? `${item.kind}|${ref.recordId}|${repeat}` : undefined;
-    await this.store.appendEvent(target.fileId, seq, id, item, source, data, recordKey);
+    this.store.appendEvent(target.fileId, seq, id, item, source, data, recordKey);
   }
 }
 

@@ -24,7 +24,7 @@ afterEach(async () => {
 async function addMessages(...messages: MessageBody[]): Promise<void> {
   for (const message of messages) {
     messageSeq += 1;
-    await fixture.store.appendMessage(1, messageSeq, `m${messageSeq}`, message, { parser: "synthetic", file: "export.mbox", sha256: "", offset: messageSeq * 1000 }, JSON.stringify(message));
+    fixture.store.appendMessage(1, messageSeq, `m${messageSeq}`, message, { parser: "synthetic", file: "export.mbox", sha256: "", offset: messageSeq * 1000 }, JSON.stringify(message));
   }
 }
 

@@ -35,7 +35,7 @@ export async function openFixture(): Promise<Fixture> {
         const id = event.id ?? `e${seq}`;
         const body = { ...event } as EventBody & { id?: string };
         delete body.id;
-        await store.appendEvent(1, seq, id, body, { parser: "synthetic", file: "synthetic.jsonl", sha256: "", line: seq }, JSON.stringify(body), undefined);
+        store.appendEvent(1, seq, id, body, { parser: "synthetic", file: "synthetic.jsonl", sha256: "", line: seq }, JSON.stringify(body), undefined);
         ids.push(id);
       }
       return ids;
