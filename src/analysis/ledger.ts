@@ -20,22 +20,28 @@ export async function buildLedger(store: CaseStore): Promise<void> {
     SELECT session_id, arg_min(client_ip, ts) AS ip FROM ${LIVE}
     WHERE session_id IS NOT NULL AND client_ip IS NOT NULL GROUP BY session_id`);
   // Every item of every attacker read or change, one row each, with the mailbox it belongs to.
+  // The attacker's events are few next to all events: pick them first, then unnest their items.
   await store.run(`
     CREATE OR REPLACE TABLE attacker_items AS
-    SELECT e.id AS event_id, e.ts, e.kind, coalesce(e.client_ip, (SELECT ip FROM session_ips si WHERE si.session_id = e.session_id)) AS ip,
+    WITH attacker_events AS (
+      SELECT e.id, e.ts, e.kind, e.session_id, e.client_ip, e.mailbox, e.user_name, e.data
+      FROM ${LIVE} e WHERE e.id IN ${ATTACKER} AND e.kind IN ('mail.read', 'mail.change')
+    )
+    SELECT e.id AS event_id, e.ts, e.kind, coalesce(e.client_ip, si.ip) AS ip,
            lower(coalesce(e.mailbox, e.user_name)) AS mailbox,
-           coalesce(item->>'folder', (e.data->>'folder')) AS folder,
-           (item->>'messageId') AS message_id,
+           coalesce(item->>'folder', e.data->>'folder') AS folder,
+           item->>'messageId' AS message_id,
            (item->>'uid')::BIGINT AS uid,
            CASE
              WHEN e.kind = 'mail.read' THEN
-               CASE (e.data->>'how')
+               CASE e.data->>'how'
                  WHEN 'bind' THEN 'bind' WHEN 'sync' THEN 'sync' WHEN 'prefetch' THEN 'imap-fetch' WHEN 'fetch' THEN 'imap-fetch'
                  WHEN 'access' THEN 'pop3' WHEN 'pop3' THEN 'pop3' WHEN 'search-hit' THEN 'search-hit' ELSE 'imap-fetch' END
-             ELSE CASE (e.data->>'op') WHEN 'copy' THEN 'copy' WHEN 'move' THEN 'move' WHEN 'delete' THEN 'delete' WHEN 'expunge' THEN 'delete' ELSE NULL END
+             ELSE CASE e.data->>'op' WHEN 'copy' THEN 'copy' WHEN 'move' THEN 'move' WHEN 'delete' THEN 'delete' WHEN 'expunge' THEN 'delete' ELSE NULL END
            END AS access
-    FROM ${LIVE} e, unnest(CAST(coalesce(e.data->'items', '[]') AS JSON[])) AS t(item)
-    WHERE e.id IN ${ATTACKER} AND e.kind IN ('mail.read', 'mail.change')`);
+    FROM attacker_events e
+    LEFT JOIN session_ips si ON si.session_id = e.session_id,
+    unnest(CAST(coalesce(e.data->'items', '[]') AS JSON[])) AS t(item)`);
   await store.run("DELETE FROM attacker_items WHERE access IS NULL");
 
   // UID → Message-ID from the mail_log lines of the whole case (a moved or deleted message is gone
@@ -44,9 +50,10 @@ export async function buildLedger(store: CaseStore): Promise<void> {
     CREATE OR REPLACE TEMP TABLE uid_names AS
     SELECT lower(user_name) AS mailbox, lower(coalesce(item->>'folder', (data->>'folder'))) AS folder, (item->>'uid')::BIGINT AS uid,
            min(item->>'messageId') AS message_id
-    FROM ${LIVE}, unnest(CAST(coalesce(data->'items', '[]') AS JSON[])) AS t(item)
-    WHERE kind = 'mail.change' AND (item->>'messageId') IS NOT NULL AND (item->>'uid') IS NOT NULL
-      AND (data->>'op') IN ('expunge', 'delete', 'flag')
+    FROM (SELECT user_name, data FROM ${LIVE} WHERE kind = 'mail.change' AND (data->>'op') IN ('expunge', 'delete', 'flag')
+            AND lower(user_name) IN (SELECT DISTINCT mailbox FROM attacker_items WHERE uid IS NOT NULL AND message_id IS NULL)),
+         unnest(CAST(coalesce(data->'items', '[]') AS JSON[])) AS t(item)
+    WHERE (item->>'messageId') IS NOT NULL AND (item->>'uid') IS NOT NULL
     GROUP BY ALL`);
 
   await store.run(`

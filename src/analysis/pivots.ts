@@ -209,14 +209,13 @@ async function newInfrastructurePivots(store: CaseStore, known: Set<string>, com
 
 /** User agents of attacker activity that almost no one else uses: suggested, never followed. */
 async function userAgentPivots(store: CaseStore, config: PivotConfig): Promise<Pivot[]> {
+  // Count accounts per user agent first (no lists): only the few distinctive ones list their events.
   const rows = await store.all(`
     WITH attacker_ua AS (SELECT DISTINCT (data->>'userAgent') AS ua FROM ${LIVE} WHERE id IN ${ATTACKER} AND (data->>'userAgent') IS NOT NULL),
-    others AS (
-      SELECT (data->>'userAgent') AS ua, count(DISTINCT lower(user_name)) AS accounts, list(id ORDER BY ts) AS ids
-      FROM ${LIVE} WHERE id NOT IN ${ATTACKER} AND (data->>'userAgent') IS NOT NULL GROUP BY ALL
-    )
-    SELECT o.ua, o.accounts, o.ids FROM others o JOIN attacker_ua a ON a.ua = o.ua
-    WHERE o.accounts <= ${config.distinctiveUserAgentMaxAccounts} ORDER BY o.ua`);
+    benign AS (SELECT id, ts, user_name, (data->>'userAgent') AS ua FROM ${LIVE} WHERE id NOT IN ${ATTACKER} AND (data->>'userAgent') IN (SELECT ua FROM attacker_ua)),
+    distinctive AS (SELECT ua, count(DISTINCT lower(user_name)) AS accounts FROM benign GROUP BY ua HAVING count(DISTINCT lower(user_name)) <= ${config.distinctiveUserAgentMaxAccounts})
+    SELECT d.ua, d.accounts, list(b.id ORDER BY b.ts, b.id)[1:200] AS ids
+    FROM distinctive d JOIN benign b ON b.ua = d.ua GROUP BY d.ua, d.accounts ORDER BY d.ua`);
   return rows.map((row) => ({
     userAgent: String(row["ua"]),
     strength: "weak" as const,
