@@ -3,6 +3,7 @@
  * (sorted by time, then file, then position: deterministic across runs).
  */
 import { join } from "node:path";
+import { MailtrailError } from "../model/errors.js";
 import type { CaseStore, Row } from "../store/case-store.js";
 import { CsvWriter, LineWriter } from "./writer.js";
 
@@ -190,6 +191,13 @@ export async function writeTimelines(store: CaseStore, outDir: string): Promise<
     }
   } finally {
     await Promise.all([csv.close(), jsonl.close(), sketch.close()]);
+  }
+  // A result stream that ends early (seen when the store ran out of memory mid-query) must not
+  // pass for a whole timeline.
+  const expected = await store.all("SELECT count(*) AS n FROM events WHERE id NOT IN (SELECT id FROM duplicates)");
+  const total = Number(expected[0]?.["n"] ?? 0);
+  if (stats.events !== total) {
+    throw new MailtrailError("STORE", `the timeline is incomplete: ${stats.events} of ${total} events were written (the case store stopped early); the files in ${outDir} must not be used`);
   }
   return stats;
 }

@@ -8,7 +8,7 @@ import { ANALYSIS_SQL, SCHEMA_SQL, SCHEMA_VERSION } from "./schema.js";
 
 export const CASE_FILE = "case.duckdb";
 /** DuckDB's own memory (default would be 80% of RAM). */
-export const STORE_MEMORY_LIMIT = "192MB";
+export const STORE_MEMORY_LIMIT = "1GB";
 
 export type Row = Record<string, unknown>;
 
