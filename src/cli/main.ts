@@ -120,6 +120,7 @@ export function buildCli(args: string[], io: Io = defaultIo): Argv {
       async (argv) => {
         const store = await CaseStore.open(resolve(argv.case));
         try {
+          await store.allowLargeQueries();
           const stats = await writeTimelines(store, store.dir);
           io.stdout(argv.json ? `${JSON.stringify(stats)}\n` : `timeline: ${stats.events} events (${stats.attackerEvents} attacker) written to ${store.dir}\n`);
         } finally {

@@ -93,6 +93,7 @@ export async function analyzeStage(store: CaseStore, args: AnalyzeArgs): Promise
   const iocs = args.ioc ? loadIocs(args.ioc) : NO_IOCS;
   const directory = args.directory ? loadDirectory(args.directory) : EMPTY_DIRECTORY;
   const huntConfig = loadHuntConfig(args.huntConfig);
+  await store.allowLargeQueries();
   const result = await analyze(store, { iocs, directory, expand: args.expand === true, huntConfig, runHunts });
   await store.setMeta("analysis_options", JSON.stringify({ ioc: args.ioc, directory: args.directory, expand: args.expand === true, huntConfig: args.huntConfig }));
   return result;
@@ -106,6 +107,7 @@ export interface OutputResult {
 /** Writes every output file of the case. */
 export async function outputStage(store: CaseStore, command: string, analysis?: AnalysisResult): Promise<OutputResult> {
   const outDir = store.dir;
+  await store.allowLargeQueries();
   let exposedMessages: number | undefined;
   if (analysis) {
     await writeTimelines(store, outDir);

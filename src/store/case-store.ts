@@ -7,8 +7,14 @@ import { MailtrailError } from "../model/errors.js";
 import { ANALYSIS_SQL, SCHEMA_SQL, SCHEMA_VERSION } from "./schema.js";
 
 export const CASE_FILE = "case.duckdb";
-/** DuckDB's own memory (default would be 80% of RAM). */
-export const STORE_MEMORY_LIMIT = "1GB";
+/**
+ * DuckDB's own memory (its default is 80% of RAM). Loading needs little: 192 MB keeps ingest's
+ * footprint down. Sorting a timeline of millions of events with their bodies failed ("failed to
+ * pin block") at 192 MB; 1 GB sorts 1 M sign-ins (1.4 GB of JSON) and spills the rest, so analysis
+ * and outputs raise the limit. MAILTRAIL_STORE_MEMORY (a DuckDB size such as "4GB") sets the latter.
+ */
+export const INGEST_MEMORY_LIMIT = "192MB";
+export const QUERY_MEMORY_LIMIT = process.env["MAILTRAIL_STORE_MEMORY"] ?? "1GB";
 
 export type Row = Record<string, unknown>;
 
@@ -105,7 +111,7 @@ export class CaseStore {
       // A bounded buffer pool keeps peak memory flat; large sorts spill to the case folder.
       const instance = await DuckDBInstance.create(join(dir, CASE_FILE), {
         threads: "2",
-        memory_limit: STORE_MEMORY_LIMIT,
+        memory_limit: INGEST_MEMORY_LIMIT,
         temp_directory: join(dir, ".duckdb-tmp"),
         preserve_insertion_order: "false",
       });
@@ -123,6 +129,11 @@ export class CaseStore {
     const rows = await this.all("SELECT value FROM meta WHERE key = $1", [key]);
     const value = rows[0]?.["value"];
     return typeof value === "string" ? value : undefined;
+  }
+
+  /** Before analysis and outputs: big joins and sorts need more than loading did. */
+  async allowLargeQueries(): Promise<void> {
+    await this.connection.run(`SET memory_limit = '${QUERY_MEMORY_LIMIT.replace(/'/g, "")}'`);
   }
 
   /** Empties the marks so analysis can run again with other IOCs. */
