@@ -6,27 +6,8 @@
  */
 import { createWriteStream } from "node:fs";
 import { once } from "node:events";
+import { Rng } from "./rng.js";
 
-class Rng {
-  private state: number;
-  constructor(seed: number) {
-    this.state = seed >>> 0 || 1;
-  }
-  next(): number {
-    let x = this.state;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    this.state = x >>> 0;
-    return this.state / 0x1_0000_0000;
-  }
-  int(max: number): number {
-    return Math.floor(this.next() * max);
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)] as T;
-  }
-}
 
 const PEOPLE = [
   ["Alice Martin", "alice@agency.example"],
