@@ -150,15 +150,20 @@ export const dovecotLog = defineParser({
   sniff(head) {
     const reader = new StampReader(new YearResolver(2000, new Date(0)), undefined);
     const lines = headText(head).split("\n", 400);
+    // A log is mostly timestamped lines (other programs' included); a document quoting a few
+    // Dovecot lines between prose is not a log.
     let seen = 0;
+    let stamped = 0;
+    let dovecot = 0;
     for (const raw of lines) {
       const line = raw.replace(/\r$/, "");
       if (line === "" || line.startsWith("#")) continue;
-      if (looksLikeDovecotLine(line, reader)) return true;
       seen += 1;
-      if (seen > 200) break;
+      if (reader.read(line)) stamped += 1;
+      if (looksLikeDovecotLine(line, reader)) dovecot += 1;
+      if (seen >= 200) break;
     }
-    return false;
+    return dovecot > 0 && stamped * 2 >= seen;
   },
   async *parse(source, ctx: ParseContext): AsyncGenerator<ParsedItem> {
     const years = new YearResolver(ctx.options.year, source.mtime);

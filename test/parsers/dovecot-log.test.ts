@@ -205,6 +205,11 @@ describe("dovecot-log bad input", () => {
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(40 * 1024 * 1024);
   });
 
+  it("a document quoting Dovecot lines between prose is not a log", () => {
+    const doc = ["# Notes", "", "The login looked like this:", "", "```", "Nov 26 14:00:22 imap-login: Info: Login: user=<a@x>, method=PLAIN, rip=192.0.2.1, lip=192.0.2.2, mpid=1, session=<s1>", "```", "", "and then the attacker read mail.", "See the table below for what each field means.", "Nothing else here is a log line."].join("\n");
+    expect(dovecotLog.sniff(Buffer.from(doc), "NOTES.md")).toBe(false);
+  });
+
   it("binary and empty input are not sniffed as Dovecot", () => {
     expect(dovecotLog.sniff(Buffer.alloc(0), "empty.log")).toBe(false);
     expect(dovecotLog.sniff(Buffer.from([0, 1, 2, 3, 255, 254, 0, 0, 10, 13]), "x.bin")).toBe(false);
