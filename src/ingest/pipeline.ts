@@ -370,8 +370,14 @@ class IngestRun {
   }
 }
 
+/**
+ * Where a record is, as a key: its position, and its own id where it has one. The position keeps
+ * two copies of one record in one file apart (each its own event; de-duplication then drops the
+ * second), which an id alone would merge into one event id.
+ */
 function refKeyOf(ref: RecordRef): string {
-  const where = ref.recordId !== undefined ? `r${ref.recordId}` : ref.line !== undefined ? `L${ref.line}` : ref.offset !== undefined ? `O${ref.offset}` : "x";
+  const position = ref.line !== undefined ? `L${ref.line}` : ref.offset !== undefined ? `O${ref.offset}` : "";
+  const where = ref.recordId !== undefined ? (position ? `${position}:r${ref.recordId}` : `r${ref.recordId}`) : position || "x";
   return ref.member !== undefined ? `${ref.member}#${where}` : where;
 }
 

@@ -8,6 +8,7 @@ import { parsers } from "../../parsers/index.js";
 import { ingest } from "../../src/ingest/pipeline.js";
 import type { ArchiveLimits } from "../../src/ingest/archive.js";
 import { CaseStore } from "../../src/store/case-store.js";
+import { markDuplicates } from "../../src/analysis/dedup.js";
 
 const FIXTURES = new URL("../../fixtures/", import.meta.url).pathname;
 const SAMPLE = join(FIXTURES, "dovecot-log/crowdsec-dovecot-logs.log"); // 15 Dovecot lines
@@ -96,6 +97,23 @@ describe("ingest pipeline", () => {
     expect(files["evidence/empty.log"]).toMatchObject({ format: "unknown", sha256: sha256(Buffer.alloc(0)) });
     expect(warnings.length).toBe(2);
     expect(String(warnings[0]?.["reason"])).toMatch(/no parser recognises this file/);
+  });
+
+  it("the same audit record twice in one export is one event: the copy is a counted duplicate, the record stays", async () => {
+    const lines = readFileSync(join(FIXTURES, "m365-audit-csv/AuditLog_20260126_101500.csv"), "utf8").split("\n");
+    const header = lines[0] ?? "";
+    const first = lines[1] ?? "";
+    const others = lines.slice(2).filter((line) => line.trim() !== "");
+    // The first record again at the end, not next to itself.
+    writeFileSync(join(work, "evidence/purview.csv"), [header, first, ...others, first, ""].join("\n"));
+    await run();
+    await markDuplicates(store);
+    const live = await store.all("SELECT count(*) AS n FROM events WHERE id NOT IN (SELECT id FROM duplicates)");
+    const all = await store.all("SELECT count(*) AS n, count(DISTINCT id) AS ids FROM events");
+    const dups = await store.all("SELECT count(*) AS n FROM duplicates");
+    expect(all[0]).toEqual({ n: others.length + 2, ids: others.length + 2 });
+    expect(dups[0]?.["n"]).toBe(1);
+    expect(live[0]?.["n"]).toBe(others.length + 1);
   });
 
   it("never reads the output folder back as evidence", async () => {
