@@ -231,9 +231,10 @@ class IngestRun {
     const fileOf = (ref: RecordRef): FileRow => (ref.member !== undefined ? members.get(ref.member)?.file : undefined) ?? folder;
     await this.consume(parser, source, folder, fileOf, openMember);
     for (const { file, tap, abs: memberAbs } of members.values()) {
-      file.sha256 = tap.digest ?? (await hashFile(memberAbs)).sha256;
-      file.size = tap.complete ? tap.bytes : undefined;
-      if (file.size === undefined) file.size = (await hashFile(memberAbs)).bytes;
+      // The tap holds the hash when the parser read the member to its end; else read it once more.
+      const whole = tap.digest !== undefined ? { sha256: tap.digest, bytes: tap.bytes } : await hashFile(memberAbs);
+      file.sha256 = whole.sha256;
+      file.size = whole.bytes;
       await this.finish(file, false);
       folder.records += file.records;
     }
