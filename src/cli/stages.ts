@@ -34,6 +34,20 @@ function readVersion(): string {
 
 export const TOOL_VERSION = readVersion();
 
+/** Every file a case folder's commands write besides the store. */
+const CASE_OUTPUTS = [
+  "manifest.json",
+  "warnings.jsonl",
+  "summary.json",
+  "timeline.csv",
+  "timeline.jsonl",
+  "timesketch.jsonl",
+  "findings.json",
+  "affected-employees.csv",
+  "exposed-messages.csv",
+  "report.html",
+];
+
 export interface IngestArgs {
   evidence: string[];
   out: string;
@@ -64,7 +78,8 @@ function checkIngestArgs(args: IngestArgs): void {
 export async function ingestStage(args: IngestArgs, startedAt: string): Promise<CaseStore> {
   checkIngestArgs(args);
   const out = resolve(args.out);
-  for (const leftover of [CASE_FILE, `${CASE_FILE}.wal`]) rmSync(join(out, leftover), { force: true });
+  // A new case replaces the old one whole: no output of an earlier run may outlive its store.
+  for (const leftover of [CASE_FILE, `${CASE_FILE}.wal`, ...CASE_OUTPUTS]) rmSync(join(out, leftover), { force: true });
   const store = await CaseStore.create(out);
   const progress = createProgress(args.quiet === true);
   try {

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -98,6 +98,15 @@ describe("mailtrail run", () => {
 });
 
 describe("stages on an existing case", () => {
+  it("ingest into a folder that held an earlier run leaves none of that run's outputs behind", async () => {
+    const out = join(work, "rerun");
+    expect((await runCli(["run", evidence, "--out", out, "--year", "2026", "--quiet"])).code).toBe(0);
+    expect(existsSync(join(out, "findings.json"))).toBe(true);
+    expect((await runCli(["ingest", evidence, "--out", out, "--year", "2026", "--quiet"])).code).toBe(0);
+    for (const name of ["findings.json", "timeline.csv", "report.html", "affected-employees.csv"]) expect(existsSync(join(out, name)), name).toBe(false);
+    expect(existsSync(join(out, "summary.json"))).toBe(true);
+  });
+
   it("analyze re-marks with new IOCs without re-parsing; timeline rewrites from the store", async () => {
     const out = join(work, "stages");
     expect((await runCli(["ingest", evidence, "--out", out, "--year", "2026", "--quiet"])).code).toBe(0);
