@@ -3,6 +3,7 @@ import { dovecotEvents } from "./dovecot-events.js";
 import { dovecotLog } from "./dovecot-log.js";
 import { ediscovery } from "./ediscovery.js";
 import { eml } from "./eml.js";
+import { exchangeProtocolLog } from "./exchange-protocol-log.js";
 import { imapAcquisition } from "./imap-acquisition.js";
 import { mailtrailAcquisition } from "./mailtrail-acquisition.js";
 import { entraSigninsCsv } from "./entra-signins-csv.js";
@@ -18,7 +19,7 @@ import { pst } from "./pst.js";
  * The registry: every parser, listed once. Sniffing tries them in this order, so the more
  * specific formats come first.
  */
-export const parsers: readonly Parser[] = [mailtrailAcquisition, dovecotEvents, dovecotLog, entraSigninsJson, entraSigninsCsv, m365AuditJson, m365AuditCsv, imapAcquisition, pst, msg, mbox, eml, maildir, ediscovery];
+export const parsers: readonly Parser[] = [mailtrailAcquisition, exchangeProtocolLog, dovecotEvents, dovecotLog, entraSigninsJson, entraSigninsCsv, m365AuditJson, m365AuditCsv, imapAcquisition, pst, msg, mbox, eml, maildir, ediscovery];
 
 export function parserByName(name: string): Parser | undefined {
   return parsers.find((parser) => parser.name === name);
