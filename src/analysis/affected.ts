@@ -94,9 +94,9 @@ export async function computeAffected(store: CaseStore, directory: Directory): P
   // Reads and touches per mailbox.
   const exposureRows = await store.all(`
     SELECT mailbox, access, count(DISTINCT coalesce(message_id, folder || ' UID ' || uid)) AS messages,
-           list(DISTINCT coalesce(message_id, folder || ' UID ' || uid)) AS keys, min(ts) AS first, max(ts) AS last,
+           list_sort(list(DISTINCT coalesce(message_id, folder || ' UID ' || uid))) AS keys, min(ts) AS first, max(ts) AS last,
            list(DISTINCT ip) FILTER (WHERE ip IS NOT NULL) AS ips, list(DISTINCT event_id ORDER BY event_id) AS events,
-           arg_min(ip, ts) AS first_ip
+           arg_min(ip, (ts, ip)) AS first_ip
     FROM exposures WHERE mailbox IS NOT NULL GROUP BY ALL ORDER BY mailbox, access`);
   for (const row of exposureRows) {
     const subject = subjectFor(String(row["mailbox"]));
@@ -115,7 +115,7 @@ export async function computeAffected(store: CaseStore, directory: Directory): P
   // Every attacker event as the account or in the mailbox: when, and from where.
   const activity = await store.all(`
     SELECT lower(coalesce(e.mailbox, e.user_name)) AS subject, min(e.ts) AS first, max(e.ts) AS last,
-           list(DISTINCT coalesce(e.client_ip, si.ip)) FILTER (WHERE coalesce(e.client_ip, si.ip) IS NOT NULL) AS ips
+           list_sort(list(DISTINCT coalesce(e.client_ip, si.ip)) FILTER (WHERE coalesce(e.client_ip, si.ip) IS NOT NULL)) AS ips
     FROM ${LIVE} e LEFT JOIN session_ips si ON si.session_id = e.session_id
     WHERE e.id IN ${ATTACKER} AND coalesce(e.mailbox, e.user_name) IS NOT NULL
     GROUP BY ALL ORDER BY subject`);
@@ -131,8 +131,8 @@ export async function computeAffected(store: CaseStore, directory: Directory): P
 
   // Failed attempts.
   const attempts = await store.all(`
-    SELECT lower(user_name) AS account, count(*) AS n, min(ts) AS first, max(ts) AS last, list(DISTINCT client_ip) FILTER (WHERE client_ip IS NOT NULL) AS ips,
-           list(id ORDER BY ts) AS ids
+    SELECT lower(user_name) AS account, count(*) AS n, min(ts) AS first, max(ts) AS last, list_sort(list(DISTINCT client_ip) FILTER (WHERE client_ip IS NOT NULL)) AS ips,
+           list(id ORDER BY ts, id) AS ids
     FROM ${LIVE} WHERE id IN ${ATTACKER} AND kind = 'auth' AND result = 'failure' AND user_name IS NOT NULL
     GROUP BY ALL ORDER BY account`);
   for (const row of attempts) {
@@ -160,7 +160,7 @@ export async function computeAffected(store: CaseStore, directory: Directory): P
   }
 
   // What the logs could not resolve.
-  for (const row of await store.all("SELECT mailbox, gap, event_id FROM exposure_gaps WHERE mailbox IS NOT NULL ORDER BY ts, event_id")) {
+  for (const row of await store.all("SELECT mailbox, gap, event_id FROM exposure_gaps WHERE mailbox IS NOT NULL ORDER BY ts, event_id, gap")) {
     const subject = subjectFor(String(row["mailbox"]));
     subject.gaps.push(String(row["gap"]));
     if (subject.evidence.length < MAX_EVIDENCE_IDS && !subject.evidence.includes(String(row["event_id"]))) subject.evidence.push(String(row["event_id"]));

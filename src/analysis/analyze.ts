@@ -89,7 +89,7 @@ async function compromiseFindings(store: CaseStore): Promise<Finding[]> {
 }
 
 async function gapFindings(store: CaseStore): Promise<Finding[]> {
-  const rows = await store.all("SELECT mailbox, list(gap ORDER BY ts, event_id) AS gaps, list(event_id ORDER BY ts, event_id) AS ids, min(ts) AS first FROM exposure_gaps WHERE mailbox IS NOT NULL GROUP BY mailbox ORDER BY mailbox");
+  const rows = await store.all("SELECT mailbox, list(gap ORDER BY ts, event_id, gap) AS gaps, list(event_id ORDER BY ts, event_id, gap) AS ids, min(ts) AS first FROM exposure_gaps WHERE mailbox IS NOT NULL GROUP BY mailbox ORDER BY mailbox");
   return rows.map((row) => ({
     id: `exposure-unknown:${String(row["mailbox"])}`,
     rule: "exposure-unknown",

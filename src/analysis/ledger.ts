@@ -17,7 +17,7 @@ export async function buildLedger(store: CaseStore): Promise<void> {
   // Mail-process lines carry no address: the session's login does.
   await store.run(`
     CREATE OR REPLACE TABLE session_ips AS
-    SELECT session_id, arg_min(client_ip, ts) AS ip FROM ${LIVE}
+    SELECT session_id, arg_min(client_ip, (ts, id)) AS ip FROM ${LIVE}
     WHERE session_id IS NOT NULL AND client_ip IS NOT NULL GROUP BY session_id`);
   // Every item of every attacker read or change, one row each, with the mailbox it belongs to.
   // The attacker's events are few next to all events: pick them first, then unnest their items.
@@ -107,12 +107,12 @@ export const EXPOSED_MESSAGES_SQL = `
            list(DISTINCT event_id ORDER BY event_id) AS events
     FROM exposures GROUP BY mailbox, folder, message_id, CASE WHEN message_id IS NULL THEN uid END
   ), inventory AS (
-    SELECT lower(mailbox) AS mailbox, lower(folder) AS folder, message_id, arg_min(data, seq) AS data, arg_min(id, seq) AS record
+    SELECT lower(mailbox) AS mailbox, lower(folder) AS folder, message_id, arg_min(data, (file_id, seq)) AS data, arg_min(id, (file_id, seq)) AS record
     FROM messages GROUP BY ALL
   ), by_mailbox AS (
-    SELECT lower(mailbox) AS mailbox, message_id, arg_min(data, seq) AS data, arg_min(id, seq) AS record FROM messages GROUP BY ALL
+    SELECT lower(mailbox) AS mailbox, message_id, arg_min(data, (file_id, seq)) AS data, arg_min(id, (file_id, seq)) AS record FROM messages GROUP BY ALL
   ), by_id AS (
-    SELECT message_id, arg_min(data, seq) AS data, arg_min(id, seq) AS record FROM messages GROUP BY ALL
+    SELECT message_id, arg_min(data, (file_id, seq)) AS data, arg_min(id, (file_id, seq)) AS record FROM messages GROUP BY ALL
   )
   -- The same folder first; a message moved since is found elsewhere in the mailbox; a Message-ID
   -- names the same message in any mailbox (for its headers).

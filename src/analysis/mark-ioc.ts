@@ -79,7 +79,7 @@ export async function propagateSessions(store: CaseStore): Promise<number> {
     await store.run(`
       INSERT INTO marks
       WITH seeds AS (
-        SELECT ${key} AS k, arg_min(e.id, e.ts) AS seed_id, arg_min(m.reason, e.ts) AS seed_reason
+        SELECT ${key} AS k, arg_min(e.id, (e.ts, e.id, m.reason)) AS seed_id, arg_min(m.reason, (e.ts, e.id, m.reason)) AS seed_reason
         FROM marks m JOIN events e ON e.id = m.id
         WHERE ${key} IS NOT NULL AND ${key} <> ''
         GROUP BY ${key}

@@ -57,7 +57,7 @@ export interface Pivot {
 /** Accounts the attacker authenticated as: a successful sign-in or any action in attacker activity. */
 export async function compromisedAccounts(store: CaseStore): Promise<Map<string, { first: number; eventId: string; ip: string | null }>> {
   const rows = await store.all(`
-    SELECT lower(user_name) AS account, min(ts) AS first, arg_min(id, ts) AS event_id, arg_min(client_ip, ts) AS ip
+    SELECT lower(user_name) AS account, min(ts) AS first, arg_min(id, (ts, id)) AS event_id, arg_min(client_ip, (ts, id)) AS ip
     FROM ${LIVE} e
     WHERE id IN ${ATTACKER} AND user_name IS NOT NULL
       AND coalesce(result, 'success') = 'success'
@@ -76,7 +76,7 @@ async function attackerIps(store: CaseStore): Promise<Set<string>> {
 /** Addresses seen inside attacker sessions (or with an attacker token) that are not yet attacker addresses. */
 async function sharedSessionPivots(store: CaseStore, known: Set<string>): Promise<Pivot[]> {
   const rows = await store.all(`
-    SELECT client_ip, list(id ORDER BY ts) AS ids, list(DISTINCT lower(user_name)) FILTER (WHERE user_name IS NOT NULL) AS accounts,
+    SELECT client_ip, list(id ORDER BY ts, id) AS ids, list(DISTINCT lower(user_name)) FILTER (WHERE user_name IS NOT NULL) AS accounts,
            min(session_id) AS session
     FROM ${LIVE} e
     WHERE id IN (SELECT id FROM marks WHERE via = 'session') AND client_ip IS NOT NULL
@@ -107,7 +107,7 @@ async function incidentStart(store: CaseStore): Promise<number> {
 async function sprayPivots(store: CaseStore, known: Set<string>, compromised: Set<string>, config: PivotConfig, start: number): Promise<Pivot[]> {
   const sprayers = await store.all(
     `
-    SELECT client_ip, list(DISTINCT lower(user_name)) AS targets, min(ts) AS first, max(ts) AS last, list(id ORDER BY ts) AS ids
+    SELECT client_ip, list(DISTINCT lower(user_name)) AS targets, min(ts) AS first, max(ts) AS last, list(id ORDER BY ts, id) AS ids
     FROM ${LIVE}
     WHERE kind = 'auth' AND result = 'failure' AND client_ip IS NOT NULL AND user_name IS NOT NULL
       AND client_ip NOT IN (SELECT client_ip FROM ${LIVE} WHERE kind = 'auth' AND result = 'success' AND ts < $1 AND client_ip IS NOT NULL)
@@ -117,7 +117,7 @@ async function sprayPivots(store: CaseStore, known: Set<string>, compromised: Se
     [BigInt(start)],
   );
   const successes = await store.all(`
-    SELECT client_ip, lower(user_name) AS account, arg_min(id, ts) AS id
+    SELECT client_ip, lower(user_name) AS account, arg_min(id, (ts, id)) AS id
     FROM ${LIVE} WHERE kind = 'auth' AND result = 'success' AND client_ip IS NOT NULL AND user_name IS NOT NULL
     GROUP BY ALL ORDER BY ALL`);
   const pivots: Pivot[] = [];
@@ -170,7 +170,7 @@ async function newInfrastructurePivots(store: CaseStore, known: Set<string>, com
       `
       WITH before AS (SELECT DISTINCT client_ip FROM ${LIVE} WHERE lower(user_name) = $1 AND ts < $2 AND client_ip IS NOT NULL AND kind = 'auth' AND result = 'success'),
       after AS (
-        SELECT client_ip, list(id ORDER BY ts) AS ids, list(DISTINCT session_id) FILTER (WHERE session_id IS NOT NULL) AS sessions
+        SELECT client_ip, list(id ORDER BY ts, id) AS ids, list(DISTINCT session_id) FILTER (WHERE session_id IS NOT NULL) AS sessions
         FROM ${LIVE} WHERE lower(user_name) = $1 AND ts >= $2 AND kind = 'auth' AND result = 'success' AND client_ip IS NOT NULL
         GROUP BY client_ip
       ), counters AS (

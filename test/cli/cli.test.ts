@@ -61,7 +61,7 @@ describe("mailtrail run", () => {
     const a = join(work, "det-a");
     const b = join(work, "det-b");
     for (const out of [a, b]) expect((await runCli(["run", evidence, "--out", out, "--ioc", ioc, "--year", "2026", "--quiet"])).code).toBe(0);
-    for (const name of ["timeline.csv", "timeline.jsonl", "timesketch.jsonl", "summary.json", "warnings.jsonl"]) {
+    for (const name of ["timeline.csv", "timeline.jsonl", "timesketch.jsonl", "summary.json", "warnings.jsonl", "findings.json", "affected-employees.csv", "exposed-messages.csv", "report.html"]) {
       expect(readFileSync(join(a, name), "utf8"), name).toBe(readFileSync(join(b, name), "utf8"));
     }
     const strip = (path: string) => {
