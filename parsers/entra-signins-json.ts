@@ -3,22 +3,16 @@
  * (one file a page), JSON arrays (portal download, merged pulls), NDJSON, Log Analytics JSON exports,
  * Azure diagnostic-settings records and collector wrappings (`{"_raw": "<sign-in JSON>"}`).
  */
-import type { RecordRef } from "../src/model/events.js";
 import { defineParser } from "../src/model/parser.js";
-import { firstJsonRecord, readJsonRecords, type JsonItem } from "./_shared/json.js";
+import { firstJsonRecord, parsedJsonValues } from "./_shared/json.js";
 import { fieldsOf, signInEvent, signInShape } from "./_shared/m365/signins.js";
 import { isObj, recordId } from "./_shared/m365/values.js";
-import { peekStream } from "./_shared/peek.js";
 import { headText } from "./_shared/text.js";
 
 const TABLES = /"(?:Type|Category|category)"\s*:\s*"(?:AAD)?(?:NonInteractiveUser|ServicePrincipal|ManagedIdentity)?Sign[Ii]n[Ll]ogs"/;
 
 function hasKey(text: string, key: string): boolean {
   return text.includes(`"${key}"`) || text.includes(`\\"${key}\\"`);
-}
-
-function refOf(item: JsonItem): RecordRef {
-  return item.line !== undefined ? { line: item.line } : { offset: item.offset };
 }
 
 export const entraSigninsJson = defineParser({
@@ -39,40 +33,26 @@ export const entraSigninsJson = defineParser({
     return TABLES.test(text);
   },
   async *parse(source, ctx) {
-    const { head, stream } = await peekStream(source.stream());
-    for await (const batch of readJsonRecords(stream, head)) {
-      for (const item of batch) {
-        if (item.kind === "warning") {
-          ctx.warn(refOf(item), item.message);
+    for await (const { value, ref: where } of parsedJsonValues(source.stream(), ctx.warn)) {
+      // An Event Hub message on one line: {"records":[...]}.
+      const records = isObj(value) && Array.isArray(value.records) ? value.records : [value];
+      for (const record of records) {
+        const ref = { ...where }; // one ref per record: an event may extend it
+        const shape = isObj(record) ? signInShape(record) : undefined;
+        if (!shape) {
+          ctx.warn(ref, "not a sign-in record (no createdDateTime / CreatedDateTime, no SignInLogs category): skipped");
           continue;
         }
-        let value: unknown;
-        try {
-          value = JSON.parse(item.text);
-        } catch (error) {
-          ctx.warn(refOf(item), `not valid JSON: ${(error as Error).message}`);
+        const issues: string[] = [];
+        const fields = fieldsOf(shape, issues);
+        const event = signInEvent(fields, ref);
+        if (!event) {
+          const id = recordId(fields.id);
+          ctx.warn(id === undefined ? ref : { ...ref, recordId: id }, `sign-in without a usable time: skipped${issues.length > 0 ? ` (${issues.join("; ")})` : ""}`);
           continue;
         }
-        // An Event Hub message on one line: {"records":[...]}.
-        const records = isObj(value) && Array.isArray(value.records) ? value.records : [value];
-        for (const record of records) {
-          const ref = refOf(item);
-          const shape = isObj(record) ? signInShape(record) : undefined;
-          if (!shape) {
-            ctx.warn(ref, "not a sign-in record (no createdDateTime / CreatedDateTime, no SignInLogs category): skipped");
-            continue;
-          }
-          const issues: string[] = [];
-          const fields = fieldsOf(shape, issues);
-          const event = signInEvent(fields, ref);
-          if (!event) {
-            const id = recordId(fields.id);
-            ctx.warn(id === undefined ? ref : { ...ref, recordId: id }, `sign-in without a usable time: skipped${issues.length > 0 ? ` (${issues.join("; ")})` : ""}`);
-            continue;
-          }
-          if (issues.length > 0) ctx.warn(event.ref, issues.join("; "));
-          yield event;
-        }
+        if (issues.length > 0) ctx.warn(event.ref, issues.join("; "));
+        yield event;
       }
     }
   },

@@ -4,17 +4,12 @@
  * `Search-UnifiedAuditLog | ConvertTo-Json` (AuditData as a JSON string) and Graph audit-log query
  * records (`auditData` object).
  */
-import type { ParsedEvent, RecordRef } from "../src/model/events.js";
+import type { ParsedEvent } from "../src/model/events.js";
 import { defineParser } from "../src/model/parser.js";
-import { firstJsonRecord, readJsonRecords, type JsonItem } from "./_shared/json.js";
+import { firstJsonRecord, parsedJsonValues } from "./_shared/json.js";
 import { auditEvent, fromSentinel } from "./_shared/m365/audit.js";
 import { isObj, type Obj } from "./_shared/m365/values.js";
-import { peekStream } from "./_shared/peek.js";
 import { headText } from "./_shared/text.js";
-
-function refOf(item: JsonItem): RecordRef {
-  return item.line !== undefined ? { line: item.line } : { offset: item.offset };
-}
 
 /** The AuditData inside whatever wraps it, or why there is none. */
 function auditDataOf(value: Obj): Obj | string {
@@ -49,39 +44,25 @@ export const m365AuditJson = defineParser({
     return typeof first.Operation === "string" && typeof first.CreationTime === "string" && first.RecordType !== undefined;
   },
   async *parse(source, ctx) {
-    const { head, stream } = await peekStream(source.stream());
-    for await (const batch of readJsonRecords(stream, head)) {
-      for (const item of batch) {
-        if (item.kind === "warning") {
-          ctx.warn(refOf(item), item.message);
-          continue;
-        }
-        let value: unknown;
-        try {
-          value = JSON.parse(item.text);
-        } catch (error) {
-          ctx.warn(refOf(item), `not valid JSON: ${(error as Error).message}`);
-          continue;
-        }
-        if (!isObj(value)) {
-          ctx.warn(refOf(item), "not a JSON object: skipped");
-          continue;
-        }
-        const record = auditDataOf(value);
-        if (typeof record === "string") {
-          ctx.warn(refOf(item), `${record}: skipped`);
-          continue;
-        }
-        const issues: string[] = [];
-        const outcome = auditEvent(record, refOf(item), issues);
-        if ("skip" in outcome) {
-          ctx.warn(refOf(item), `${outcome.skip}${issues.length > 0 ? ` (${issues.join("; ")})` : ""}`);
-          continue;
-        }
-        const event: ParsedEvent = outcome.event;
-        if (issues.length > 0) ctx.warn(event.ref, issues.join("; "));
-        yield event;
+    for await (const { value, ref } of parsedJsonValues(source.stream(), ctx.warn)) {
+      if (!isObj(value)) {
+        ctx.warn(ref, "not a JSON object: skipped");
+        continue;
       }
+      const record = auditDataOf(value);
+      if (typeof record === "string") {
+        ctx.warn(ref, `${record}: skipped`);
+        continue;
+      }
+      const issues: string[] = [];
+      const outcome = auditEvent(record, ref, issues);
+      if ("skip" in outcome) {
+        ctx.warn(ref, `${outcome.skip}${issues.length > 0 ? ` (${issues.join("; ")})` : ""}`);
+        continue;
+      }
+      const event: ParsedEvent = outcome.event;
+      if (issues.length > 0) ctx.warn(event.ref, issues.join("; "));
+      yield event;
     }
   },
 });

@@ -1,4 +1,6 @@
 import type { Readable } from "node:stream";
+import type { RecordRef } from "../../src/model/events.js";
+import { peekStream } from "./peek.js";
 import { readLineBatches } from "./lines.js";
 import { headText, utf8Stream } from "./text.js";
 
@@ -413,5 +415,34 @@ export function firstJsonRecord(head: Buffer): Record<string, unknown> | undefin
     return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** Where a JSON value stood: its line for JSON lines, else its byte offset. */
+export function jsonItemRef(item: JsonItem): RecordRef {
+  return item.line !== undefined ? { line: item.line } : { offset: item.offset };
+}
+
+/**
+ * Every JSON value of a file, parsed, with where it stood. Splitter problems and values that do
+ * not parse are located warnings through `warn`; reading goes on past them.
+ */
+export async function* parsedJsonValues(
+  source: Readable,
+  warn: (ref: RecordRef, message: string) => void,
+): AsyncGenerator<{ value: unknown; ref: RecordRef }> {
+  const { head, stream } = await peekStream(source);
+  for await (const batch of readJsonRecords(stream, head)) {
+    for (const item of batch) {
+      if (item.kind === "warning") {
+        warn(jsonItemRef(item), item.message);
+        continue;
+      }
+      try {
+        yield { value: JSON.parse(item.text) as unknown, ref: jsonItemRef(item) };
+      } catch (error) {
+        warn(jsonItemRef(item), `not valid JSON: ${(error as Error).message}`);
+      }
+    }
   }
 }
