@@ -13,9 +13,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { RecordRef } from "../src/model/events.js";
-import type { Parser } from "../src/model/parser.js";
-import { entraSigninsJson } from "../parsers/entra-signins-json.js";
-import { m365AuditCsv } from "../parsers/m365-audit-csv.js";
+import type { Parser } from "../src/model/format.js";
+import { entraSigninsJson } from "../src/formats/m365/entra-signins-json.js";
+import { m365AuditCsv } from "../src/formats/m365/m365-audit-csv.js";
 import { generatePurviewCsv, generateSignInsArray, generateSignInsNdjson } from "./gen-m365.js";
 
 export interface ParseFigure {

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { RecordRef } from "../src/model/events.js";
-import { mbox } from "../parsers/mbox.js";
+import { mbox } from "../src/formats/mailbox/mbox.js";
 import { generateMbox } from "./gen-mbox.js";
 
 export interface MboxBenchResult {

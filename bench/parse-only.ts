@@ -9,8 +9,8 @@
 import { createReadStream, openSync, readSync, closeSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import type { RecordRef } from "../src/model/events.js";
-import { HEAD_BYTES, type ParseContext } from "../src/model/parser.js";
-import { parsers } from "../parsers/index.js";
+import { HEAD_BYTES, type ParseContext } from "../src/model/format.js";
+import { parsers } from "../src/formats/index.js";
 
 async function main(): Promise<void> {
   const file = process.argv[2];

@@ -1,11 +1,11 @@
 #!/bin/sh
-# Builds fixtures/maildir/alice@agency.example/ with a REAL Dovecot (doveadm, no server running):
+# Builds fixtures/mailbox/maildir/alice@agency.example/ with a REAL Dovecot (doveadm, no server running):
 # INBOX with 4 messages saved, one expunged (so UIDs are 1, 2, 4), flags and a keyword set through
 # Dovecot, a Sent folder with 2 messages. Dovecot writes dovecot-uidlist and dovecot-keywords; the
 # index caches are left out of the fixture. Needs dovecot-core (apt-get install -y dovecot-imapd).
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
-out="$here/fixtures/maildir/alice@agency.example"
+out="$here/fixtures/mailbox/maildir/alice@agency.example"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 chmod 755 "$work"

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Writes fixtures/msg/bank-details.msg: an Outlook .msg (MS-OXMSG inside an MS-CFB compound file,
+ * Writes fixtures/mailbox/msg/bank-details.msg: an Outlook .msg (MS-OXMSG inside an MS-CFB compound file,
  * version 3, 512-byte sectors, every stream in the mini stream) with the properties mailtrail
  * reads: message class, subject, sender, transport headers, Internet Message-ID, body, submit and
  * delivery times, two recipients (To, Cc) and one attachment. No public .msg sample with a
@@ -12,7 +12,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const out = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "msg", "bank-details.msg");
+const out = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "mailbox", "msg", "bank-details.msg");
 
 const SECTOR = 512;
 const MINI = 64;

@@ -4,8 +4,8 @@
  * Everything else in the inventory stays at the index depth.
  */
 import { resolve } from "node:path";
-import { rootBase } from "../ingest/discover.js";
-import { deepParseMessage } from "../ingest/deep-message.js";
+import { rootBase } from "../evidence/discover.js";
+import { deepParseMessage } from "../evidence/deep-message.js";
 import type { CaseStore } from "../store/case-store.js";
 
 export interface DeepResult {

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import ipaddr from "ipaddr.js";
 import { parse as parseYaml } from "yaml";
 import { MailtrailError } from "../model/errors.js";
-import { normalizeIp } from "../../parsers/_shared/ip.js";
+import { normalizeIp } from "../lib/ip.js";
 
 export interface IpIndicator {
   /** As written in the IOC file. */

@@ -1,4 +1,4 @@
-import { parsers } from "../../parsers/index.js";
+import { parsers } from "../formats/index.js";
 
 export function formatsTable(json: boolean): string {
   const rows = parsers.map((parser) => ({ name: parser.name, description: parser.description, folder: parser.claimsDirectory !== undefined }));

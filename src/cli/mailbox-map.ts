@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { relative, resolve, sep } from "node:path";
 import Papa from "papaparse";
-import { rootBase } from "../ingest/discover.js";
+import { rootBase } from "../evidence/discover.js";
 import { MailtrailError } from "../model/errors.js";
 
 /**

@@ -1,6 +1,6 @@
 import cliProgress from "cli-progress";
 import type { FileRow } from "../store/case-store.js";
-import type { IngestObserver } from "../ingest/pipeline.js";
+import type { IngestObserver } from "../evidence/pipeline.js";
 
 /** Progress on stderr: a bar on a terminal, plain lines otherwise, nothing when quiet. */
 export function createProgress(quiet: boolean, stream: NodeJS.WriteStream = process.stderr): IngestObserver & { stop(): void } {

@@ -1,7 +1,7 @@
 /** The stages of `mailtrail run`, each usable alone on an existing case. */
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parsers, parserByName } from "../../parsers/index.js";
+import { parsers, parserByName } from "../formats/index.js";
 import { markDuplicates } from "../analysis/dedup.js";
 import { loadIocs, NO_IOCS } from "../analysis/ioc.js";
 import { analyze, type AnalysisResult } from "../analysis/analyze.js";
@@ -10,9 +10,9 @@ import { runHunts } from "../analysis/run-hunts.js";
 import { EMPTY_DIRECTORY, loadDirectory } from "../analysis/directory.js";
 import { EXPOSURE_LEVELS } from "../analysis/affected.js";
 import { writeAffected, writeExposedMessages, writeFindings } from "../output/analysis-files.js";
-import { ingest } from "../ingest/pipeline.js";
+import { ingest } from "../evidence/pipeline.js";
 import { MailtrailError } from "../model/errors.js";
-import { isValidZone } from "../../parsers/_shared/time.js";
+import { isValidZone } from "../lib/time.js";
 import { buildSummary, writeManifest, writeSummary, writeWarnings, type RunInfo, type Summary } from "../output/case-files.js";
 import { writeTimelines } from "../output/timeline.js";
 import { writeReport } from "../output/report/index.js";

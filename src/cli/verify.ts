@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { hashFile } from "../ingest/hash.js";
-import { rootBase } from "../ingest/discover.js";
+import { hashFile } from "../lib/hash.js";
+import { rootBase } from "../evidence/discover.js";
 import { MailtrailError } from "../model/errors.js";
 import { CaseStore } from "../store/case-store.js";
 

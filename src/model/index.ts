@@ -1,4 +1,4 @@
 export * from "./events.js";
 export * from "./messages.js";
 export * from "./errors.js";
-export * from "./parser.js";
+export * from "./format.js";

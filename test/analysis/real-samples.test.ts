@@ -28,7 +28,7 @@ async function runCase(files: string[], ioc: string) {
 
 describe("Sentinel training lab with 175.45.176.99 as IOC", () => {
   it("adelev@ is confirmed through MailItemsAccessed; the sent and moved messages and the inbox rule are found", async () => {
-    const lab = await runCase(["m365-audit-csv/office_activity.csv", "m365-audit-csv/office_activity_inbox_rule.csv"], "ips: [175.45.176.99]\n");
+    const lab = await runCase(["m365/m365-audit-csv/office_activity.csv", "m365/m365-audit-csv/office_activity_inbox_rule.csv"], "ips: [175.45.176.99]\n");
     expect(lab.affected.map((row) => [row["email"], row["exposure"], row["account_compromised"]])).toEqual([["adelev@m365x816222.onmicrosoft.com", "confirmed", "yes"]]);
     const attacker = lab.timeline.filter((row) => row["attacker"] === "yes");
     // Three MailItemsAccessed in the export: two Binds from the attacker, one by Microsoft's own REST system.
@@ -51,7 +51,7 @@ describe("Sentinel training lab with 175.45.176.99 as IOC", () => {
 
 describe("OTRF Golden-SAML mail access through Microsoft Graph", () => {
   it("with the attacker's application id as IOC, the Bind is read exposure of its messages", async () => {
-    const saml = await runCase(["m365-audit-json/OfficeActivityEvents.json"], "app_ids: [5a95e683-08ad-424e-a441-1d1aec52c02c]\n");
+    const saml = await runCase(["m365/m365-audit-json/OfficeActivityEvents.json"], "app_ids: [5a95e683-08ad-424e-a441-1d1aec52c02c]\n");
     expect(saml.affected.map((row) => [row["email"], row["exposure"]])).toEqual([["pgustavo@simulandlabs.com", "confirmed"]]);
     const read = saml.timeline.find((row) => row["action"] === "MailItemsAccessed");
     expect(read?.["attacker"]).toBe("yes");

@@ -17,8 +17,8 @@ beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), "mailtrail-cli-"));
   evidence = join(work, "evidence");
   mkdirSync(evidence);
-  copyFileSync(join(FIXTURES, "dovecot-log/dovecot-2.3.log"), join(evidence, "dovecot.log"));
-  copyFileSync(join(FIXTURES, "dovecot-log/dovecot-2.3-debug.log"), join(evidence, "dovecot-debug.log"));
+  copyFileSync(join(FIXTURES, "dovecot/dovecot-log/dovecot-2.3.log"), join(evidence, "dovecot.log"));
+  copyFileSync(join(FIXTURES, "dovecot/dovecot-log/dovecot-2.3-debug.log"), join(evidence, "dovecot-debug.log"));
   ioc = join(work, "ioc.txt");
   writeFileSync(ioc, "# attacker addresses\n127.0.0.66\n127.0.0.67 # spray\n127.0.0.68\n127.0.0.69\n198.51.100.23\n");
 });
@@ -142,7 +142,7 @@ describe("stages on an existing case", () => {
   it("--mailbox-map names the owner of an export whose path does not", async () => {
     const exports = join(work, "exports");
     mkdirSync(exports);
-    copyFileSync(join(FIXTURES, "mbox/mbox.rlug"), join(exports, "list-archive.mbox"));
+    copyFileSync(join(FIXTURES, "mailbox/mbox/mbox.rlug"), join(exports, "list-archive.mbox"));
     const map = join(work, "mailbox-map.csv");
     writeFileSync(map, `path,mailbox\n${join(exports, "list-archive.mbox")},Archive.Owner@agency.example\n`);
     const without = await runCli(["ingest", exports, "--out", join(work, "map-none"), "--quiet", "--json"]);

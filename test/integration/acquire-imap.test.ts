@@ -13,7 +13,7 @@ import { createServer, connect, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { acquireImap, type ImapAcquireOptions } from "../../src/acquire/imap.js";
+import { acquireImap, type ImapAcquireOptions } from "../../src/acquire/imap/imap.js";
 import { createAcquireProgress } from "../../src/acquire/progress.js";
 import { Redactor } from "../../src/acquire/secrets.js";
 import { MailtrailError } from "../../src/model/errors.js";

@@ -17,8 +17,8 @@ let out: string;
 beforeAll(async () => {
   const work = mkdtempSync(join(tmpdir(), "mailtrail-golden-"));
   mkdirSync(join(work, "evidence"));
-  copyFileSync(join(FIXTURES, "dovecot-log/dovecot-2.3.log"), join(work, "evidence/dovecot.log"));
-  copyFileSync(join(FIXTURES, "dovecot-log/constructed-2.4-and-variants.log"), join(work, "evidence/variants.log"));
+  copyFileSync(join(FIXTURES, "dovecot/dovecot-log/dovecot-2.3.log"), join(work, "evidence/dovecot.log"));
+  copyFileSync(join(FIXTURES, "dovecot/dovecot-log/constructed-2.4-and-variants.log"), join(work, "evidence/variants.log"));
   writeFileSync(join(work, "ioc.yaml"), "ips:\n  - {ip: 127.0.0.66, label: A1}\n  - 127.0.0.68\n  - 198.51.100.0/24\n");
   out = join(work, "out");
   const result = await runCli(["run", join(work, "evidence"), "--out", out, "--ioc", join(work, "ioc.yaml"), "--year", "2026", "--quiet"]);

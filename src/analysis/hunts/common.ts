@@ -1,6 +1,6 @@
 /** What the hunts share: the live-event view, typed settings, SQL quoting, address lists, finding assembly. */
 import ipaddr from "ipaddr.js";
-import { normalizeIp } from "../../../parsers/_shared/ip.js";
+import { normalizeIp } from "../../lib/ip.js";
 import { MailtrailError } from "../../model/errors.js";
 import type { Row } from "../../store/case-store.js";
 import type { Finding, HuntConfig, Severity } from "../findings.js";

@@ -7,9 +7,9 @@ import type { Finding } from "../../../src/analysis/findings.js";
 import { loadHuntConfig } from "../../../src/analysis/hunt-config.js";
 import { hunts } from "../../../src/analysis/hunts/index.js";
 import { runHunts } from "../../../src/analysis/run-hunts.js";
-import { ingest } from "../../../src/ingest/pipeline.js";
+import { ingest } from "../../../src/evidence/pipeline.js";
 import { CaseStore } from "../../../src/store/case-store.js";
-import { parsers } from "../../../parsers/index.js";
+import { parsers } from "../../../src/formats/index.js";
 
 const SENTINEL = "/work/shared/samples/m365/azure-sentinel-training-lab";
 const DEMO = join(import.meta.dirname, "../../../fixtures/demo-case/evidence");

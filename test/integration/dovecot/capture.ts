@@ -41,7 +41,7 @@ const DOVECOT_PRIVATE = /^(dovecot\.index.*|dovecot\.list\.index.*|dovecot\.mail
 /**
  * Copies one user's Maildir (messages, `dovecot-uidlist`, `maildirfolder`, `subscriptions`)
  * without Dovecot's index and cache files. An empty `cur/`, `new/` or `tmp/` gets a `.keep`
- * file so that git keeps it (the convention of fixtures/maildir; Maildir readers skip dotfiles).
+ * file so that git keeps it (the convention of fixtures/mailbox/maildir; Maildir readers skip dotfiles).
  * Returns the number of files copied (`.keep` files not counted).
  */
 export function copyMaildir(from: string, to: string): number {
