@@ -2,7 +2,7 @@
 /**
  * Writes the demo case's cloud mailbox exports (fixtures/demo-case/evidence/exports/) as `readpst -r` lays
  * them out: `<mailbox>/<Folder>/mbox`. Message-IDs, senders, recipients, subjects and arrival
- * times are those of the demo story (/work/shared demo-story, "Mailbox exports"); the bodies are
+ * times are those of the demo story (fixtures/demo-case/README.md, "evidence/exports/"); the bodies are
  * invented. Deterministic: the same files on every run.
  *
  *   node scripts/make-demo-exports.mjs

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Writes the Microsoft 365 evidence of the demo story (/fixtures/demo-case, see fixtures/README.md):
+ * Writes the Microsoft 365 evidence of the demo story (fixtures/demo-case/README.md):
  * Entra sign-ins as two Graph beta pages plus an overlapping Entra admin centre CSV download, and the
  * Unified Audit Log as two overlapping Purview exports. Deterministic: ids are derived from labels, so
  * re-running gives byte-identical files. Run: node scripts/make-demo-m365.mjs

@@ -1,5 +1,5 @@
 /**
- * Affected people (CONTRACT.md, affected-employees.csv): each person's (and shared mailbox's)
+ * Affected people (docs/output-contract.md, affected-employees.csv): each person's (and shared mailbox's)
  * strongest exposure, with the reasons in words and the events behind them.
  */
 import type { CaseStore } from "../store/case-store.js";

@@ -1,5 +1,5 @@
 /**
- * The analysis passes over the store, in order (DESIGN.md §5): IOC marks, session and token
+ * The analysis passes over the store, in order (docs/architecture.md): IOC marks, session and token
  * propagation, pivots (followed with --expand), hunts, the exposure ledger and affected people.
  * Events are never changed: marks, findings and ledgers are tables beside them.
  */

@@ -1,7 +1,7 @@
 import type { CaseStore } from "../store/case-store.js";
 
 /**
- * De-duplication across overlapping exports (DESIGN.md §5.1): the same record id (per kind) is one
+ * De-duplication across overlapping exports (docs/event-model.md): the same record id (per kind) is one
  * event wherever it was seen; records without an id are matched on their content, but only across
  * files (two identical lines in one log are two events). The fullest copy is kept (else the first
  * in file order); the others are listed in `duplicates`.

@@ -1,5 +1,5 @@
 /**
- * Identity resolution (DESIGN.md §5.2): a directory CSV maps every address, UPN and login of a
+ * Identity resolution (docs/event-model.md): a directory CSV maps every address, UPN and login of a
  * person to that person. Identities the directory lacks stay visible as themselves; nothing is
  * merged by guess (no "same local part" matching).
  */

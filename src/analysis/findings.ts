@@ -1,4 +1,4 @@
-/** Findings (findings.json, CONTRACT.md): hunts, IOC hits and pivots, each with its evidence. */
+/** Findings (findings.json, docs/output-contract.md): hunts, IOC hits and pivots, each with its evidence. */
 import type { CaseStore } from "../store/case-store.js";
 
 export type Severity = "info" | "low" | "medium" | "high" | "critical";

@@ -1,4 +1,4 @@
-/** The IOC file (CONTRACT.md): YAML, or plain text with one IP or CIDR per line. */
+/** The IOC file (docs/output-contract.md): YAML, or plain text with one IP or CIDR per line. */
 import { readFileSync } from "node:fs";
 import ipaddr from "ipaddr.js";
 import { parse as parseYaml } from "yaml";

@@ -1,5 +1,5 @@
 /**
- * The exposure ledger (DESIGN.md §5.7): for each mailbox, which messages the attacker read or
+ * The exposure ledger (docs/architecture.md): for each mailbox, which messages the attacker read or
  * touched, resolved through the inventory: Bind → its Message-IDs; Sync → the folder's content at
  * that moment; Dovecot UIDs → Message-IDs (the exports' dovecot-uidlist, else the mail_log lines
  * that named the UID); and the gaps where the logs cannot tell which items were read.
@@ -9,7 +9,7 @@ import type { CaseStore } from "../store/case-store.js";
 const LIVE = "(SELECT * FROM events WHERE id NOT IN (SELECT id FROM duplicates))";
 const ATTACKER = "(SELECT DISTINCT id FROM marks)";
 
-/** Access types of CONTRACT.md, in their canonical order. */
+/** Access types of exposed-messages.csv (docs/output-contract.md), in their canonical order. */
 export const ACCESS_ORDER = ["bind", "sync", "imap-fetch", "pop3", "search-hit", "copy", "move", "delete", "forward"] as const;
 export const READ_ACCESS = new Set(["bind", "sync", "imap-fetch", "pop3", "search-hit"]);
 

@@ -1,5 +1,5 @@
 /**
- * IOC marking (DESIGN.md §5.3) and propagation through sessions (§5.4): every mark carries its
+ * IOC marking and propagation through sessions (docs/architecture.md): every mark carries its
  * reason, and a session that contains attacker activity is attacker activity as a whole.
  */
 import type { CaseStore } from "../store/case-store.js";

@@ -1,5 +1,5 @@
 /**
- * Pivots (DESIGN.md §5.5): from what is already attacker activity, what else the attacker used.
+ * Pivots (docs/architecture.md): from what is already attacker activity, what else the attacker used.
  * Each pivot is a finding with its reason and strength; only strong ones are followed, and only
  * with --expand. Weak links (same country, same provider, a common user agent) never mark anything.
  */

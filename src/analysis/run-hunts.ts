@@ -1,4 +1,4 @@
-/** Runs every hunt over the case (DESIGN.md §5.6): findings sorted by first time, then id. */
+/** Runs every hunt over the case (docs/architecture.md): findings sorted by first time, then id. */
 import { MailtrailError } from "../model/errors.js";
 import type { CaseStore } from "../store/case-store.js";
 import type { Finding, HuntConfig } from "./findings.js";

@@ -1,5 +1,5 @@
 /**
- * `mailtrail acquire imap` and `mailtrail acquire graph` (CONTRACT.md, Acquisition). Secrets come
+ * `mailtrail acquire imap` and `mailtrail acquire graph` (docs/output-contract.md, Acquisition). Secrets come
  * from the environment (or a hidden prompt for the IMAP password), never from the command line.
  */
 import { resolve } from "node:path";

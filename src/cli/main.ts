@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The `mailtrail` command line (CONTRACT.md). */
+/** The `mailtrail` command line (docs/output-contract.md). */
 import { resolve } from "node:path";
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";

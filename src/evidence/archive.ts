@@ -1,5 +1,5 @@
 /**
- * Compressed evidence read in place (DESIGN.md §1): `.gz` streamed through gunzip, `.zip` members
+ * Compressed evidence read in place (docs/architecture.md): `.gz` streamed through gunzip, `.zip` members
  * streamed one by one. Nothing is unpacked to disk. Limits stop decompression bombs; hostile
  * member names (absolute, `..`) are refused, each with a warning, and the rest is read.
  */

@@ -1,5 +1,5 @@
 /**
- * The normalized event model (DESIGN.md §3): one shape per activity, whatever the source.
+ * The normalized event model (docs/event-model.md): one shape per activity, whatever the source.
  * Parsers produce `ParsedEvent`s (no id, no file provenance); the pipeline stamps
  * `id` and `source` and the result is a `MailEvent`.
  */
@@ -27,7 +27,7 @@ export interface RecordRef {
   member?: string;
 }
 
-/** Keys that join records across sources (DESIGN.md §5.4). */
+/** Keys that join records across sources (docs/event-model.md). */
 export interface CorrelationKeys {
   /** Entra `sessionId` / UAL `AppAccessContext.AADSessionId`. */
   aadSessionId?: string;

@@ -1,6 +1,6 @@
 /**
  * The on-disk layout of an IMAP acquisition (`mailtrail acquire imap`), shared by the acquirer
- * (src/acquire/imap.ts) and the folder parser that reads it back (parsers/imap-acquisition.ts).
+ * (src/acquire/imap/imap.ts) and the folder parser that reads it back (src/formats/acquisition/imap-acquisition.ts).
  *
  * ```
  * <out>/<account>/imap-journal.jsonl    one JSON line per run start/end, folder and message taken

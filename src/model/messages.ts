@@ -15,7 +15,7 @@ export interface AttachmentInfo {
 }
 
 /**
- * One message found in a mailbox export (DESIGN.md §3): the inventory that turns
+ * One message found in a mailbox export (docs/event-model.md): the inventory that turns
  * "the attacker read message <x>" into who wrote it, who received it and what it carried.
  */
 export interface MessageBody {

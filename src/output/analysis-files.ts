@@ -1,4 +1,4 @@
-/** findings.json, affected-employees.csv and exposed-messages.csv (CONTRACT.md). */
+/** findings.json, affected-employees.csv and exposed-messages.csv (docs/output-contract.md). */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AffectedRow } from "../analysis/affected.js";
@@ -23,7 +23,7 @@ export const AFFECTED_COLUMNS = [
   "evidence",
 ] as const;
 
-/** CONTRACT.md's columns, then `uid` (added at the end: a message known only by its UID). */
+/** The contract's columns (docs/output-contract.md), then `uid` (added at the end: a message known only by its UID). */
 export const EXPOSED_COLUMNS = [
   "mailbox",
   "folder",

@@ -1,4 +1,4 @@
-/** manifest.json, warnings.jsonl and summary.json (CONTRACT.md). */
+/** manifest.json, warnings.jsonl and summary.json (docs/output-contract.md). */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { EVENT_KINDS } from "../model/events.js";

@@ -316,7 +316,7 @@ describe("acquire graph against a local Graph-shaped server", () => {
     expect([...graph.queries.values()].map((q) => q.body.operationFilters)).toEqual([AUDIT_OPERATIONS, AUDIT_OPERATIONS]);
     expect([...graph.queries.values()].map((q) => q.polls)).toEqual([2, 2]);
 
-    // The directory CSV of CONTRACT.md.
+    // The directory CSV of docs/output-contract.md.
     expect(readFileSync(join(out, "directory.csv"), "utf8")).toBe(
       "employee_id,display_name,email,upn,aliases,department,manager\n" +
         "E001,Erin Walsh,erin.walsh@agency.example,erin.walsh@agency.example,e.walsh@agency.example,Finance,frank.osei@agency.example\n" +

@@ -1,5 +1,5 @@
 /**
- * The contract every parser meets (DESIGN.md habit 10): its own fixtures are sniffed as its own
+ * The contract every parser meets (docs/adding-a-format.md): its own fixtures are sniffed as its own
  * (first in registry order), every item carries a location, kinds are valid, 1-byte chunks give
  * the same result as whole reads, and garbage neither crashes it nor is taken as its format.
  */

@@ -58,9 +58,6 @@ export function countBy<T>(items: readonly T[], key: (item: T) => string): Recor
   return counts;
 }
 
-/** `../shared` beside the project (CI lays a copy there too). */
-export const SHARED_DIR = new URL("../../../shared/", import.meta.url).pathname;
-
 /**
  * Runs a folder parser (Maildir, eDiscovery) over a folder on disk, as the pipeline does: members
  * are opened through `ctx.openMember` and named relative to the folder.

@@ -22,7 +22,7 @@ const gate = requireOrSkip("Dovecot", dovecotUnavailableReason() ?? true);
 const IOC_IPS = [...ATTACKER_IPS, PROXIED_ATTACKER_IP];
 const CLI = join(process.cwd(), "dist", "src", "cli", "main.js");
 
-/** timeline.csv columns (CONTRACT.md). */
+/** timeline.csv columns (docs/output-contract.md). */
 const COLUMNS = [
   "timestamp", "event_id", "kind", "action", "result", "user", "mailbox", "client_ip", "country", "user_agent",
   "session_id", "message_count", "detail", "attacker", "attacker_reason", "source_parser", "source_file", "source_ref",
@@ -100,7 +100,7 @@ describe.skipIf(gate.skip)(`real Dovecot → mailtrail run${gate.reason ? ` (SKI
       expect(result.status, `mailtrail run failed:\n${result.stderr}`).toBe(0);
       const parsed = Papa.parse<Row>(readFileSync(join(out, "timeline.csv"), "utf8"), { header: true, skipEmptyLines: true });
       expect(parsed.meta.fields).toEqual([...COLUMNS]);
-      // Undo the CSV formula neutralisation (CONTRACT.md): Dovecot session ids may start with "+".
+      // Undo the CSV formula neutralisation (docs/output-contract.md): Dovecot session ids may start with "+".
       const rows = parsed.data.map(
         (row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, /^'[=+\-@\t\r]/.test(value) ? value.slice(1) : value])) as Row,
       );

@@ -1,5 +1,5 @@
 /**
- * The writers against golden files (DESIGN.md habit 11). Regenerate on purpose only:
+ * The writers against golden files (docs/architecture.md, Habits). Regenerate on purpose only:
  * `UPDATE_GOLDEN=1 npx vitest run test/output/golden.test.ts`, then review the diff.
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";

@@ -1,5 +1,5 @@
 /**
- * How `acquire graph` gets its bearer token (CONTRACT.md, Acquisition): a ready token from
+ * How `acquire graph` gets its bearer token (docs/output-contract.md, Acquisition): a ready token from
  * MAILTRAIL_GRAPH_ACCESS_TOKEN, a certificate (--certificate <pem>), the device-code flow
  * (--device-code) or a client secret from MAILTRAIL_GRAPH_CLIENT_SECRET. Secrets come from the
  * environment only and are handed to the redactor before anything can print them.

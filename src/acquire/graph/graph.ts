@@ -28,7 +28,7 @@ import { describe, type Redactor } from "../secrets.js";
 export type GraphWhat = "signins" | "directory" | "audit";
 export const GRAPH_WHAT: readonly GraphWhat[] = ["signins", "directory", "audit"];
 
-/** Mailbox and identity operations the analysis uses (DESIGN.md §5): what the audit query asks for. */
+/** Mailbox and identity operations the analysis uses (docs/architecture.md): what the audit query asks for. */
 export const AUDIT_OPERATIONS: readonly string[] = [
   "MailItemsAccessed",
   "MailboxLogin",
@@ -464,7 +464,7 @@ export class GraphAcquisition {
     }
   }
 
-  /** directory.csv (CONTRACT.md columns) from the users pulled: SMTP proxy addresses become aliases. */
+  /** directory.csv (columns of docs/output-contract.md) from the users pulled: SMTP proxy addresses become aliases. */
   private async writeDirectoryCsv(): Promise<void> {
     const users = join(this.options.out, "directory", "users.jsonl");
     const target = join(this.options.out, "directory.csv");

@@ -4,7 +4,7 @@
  * Forensically sound by construction: every folder is opened with EXAMINE (read-only), bodies are
  * fetched with BODY.PEEK[] (imapflow's `source` and `download`), no STORE, COPY, APPEND, EXPUNGE,
  * CREATE or DELETE is ever sent. Each message is written byte for byte as `<folder>/<uid>.eml`
- * (see parsers/_shared/imap-journal.ts for the layout), hashed while written, and recorded in an
+ * (see src/model/imap-journal.ts for the layout), hashed while written, and recorded in an
  * append-only journal; a rerun skips what the journal and the hash say is already there.
  */
 import { createHash } from "node:crypto";

@@ -1,5 +1,5 @@
 /**
- * Exchange Server 2013/2016/2019 IMAP4 and POP3 protocol logs (FORMATS.md §3.1): `#` header lines
+ * Exchange Server 2013/2016/2019 IMAP4 and POP3 protocol logs (docs/formats.md): `#` header lines
  * (`#Log-type`, `#Fields: dateTime,sessionId,...`) then one CSV row per command. Rows cut out of a
  * log often come without the header; those are read in the documented default field order.
  * SMTP protocol logs (`date-time,connector-id,session-id,...`) and the 2007/2010 IMAP form (same

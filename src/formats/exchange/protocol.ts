@@ -1,6 +1,6 @@
 /**
- * Exchange Server 2013+ IMAP4/POP3 protocol-log rows (FORMATS.md §3.1) mapped to normalized
- * events. The reader (parsers/exchange-protocol-log.ts) splits lines and headers; this module
+ * Exchange Server 2013+ IMAP4/POP3 protocol-log rows (docs/formats.md) mapped to normalized
+ * events. The reader (exchange-protocol-log.ts) splits lines and headers; this module
  * knows what a row means, and keeps the little per-session state a row alone cannot tell (the
  * protocol, the selected folder, the USER name of POP3, running totals for the session end).
  */

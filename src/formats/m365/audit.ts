@@ -1,6 +1,6 @@
 /**
  * Unified Audit Log records (AuditData, whatever the container) into events by operation
- * (FORMATS.md §2). Sentinel's flattened `OfficeActivity` rows are renamed to AuditData's names first.
+ * (docs/formats.md). Sentinel's flattened `OfficeActivity` rows are renamed to AuditData's names first.
  */
 import type {
   AuthEvent,

@@ -1,4 +1,4 @@
-/** Lists the Microsoft 365 mappings depend on: data, not logic (DESIGN.md habit 13). */
+/** Lists the Microsoft 365 mappings depend on: data, not logic (docs/architecture.md, Habits). */
 
 /**
  * Entra `clientAppUsed` values of legacy (basic) authentication: Conditional Access groups them as
@@ -73,7 +73,7 @@ export const FORWARDING_PARAMETERS: readonly string[] = ["ForwardingSmtpAddress"
 /** UAL `LogonType` numbers (Exchange mailbox schema). */
 export const LOGON_TYPES: readonly string[] = ["Owner", "Admin", "Delegated", "Transport", "SystemService", "BestAccess", "DelegatedAdmin"];
 
-/** UAL `RecordType` numbers worth naming (Appendix A of FORMATS.md); others stay numbers. */
+/** UAL `RecordType` numbers worth naming (the Management Activity API's AuditLogRecordType enum); others stay numbers. */
 export const RECORD_TYPES: Readonly<Record<number, string>> = {
   1: "ExchangeAdmin",
   2: "ExchangeItem",

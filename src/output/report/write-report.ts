@@ -1,4 +1,4 @@
-/** report.html from the files of a case folder (CONTRACT.md), streamed: normal events are only counted. */
+/** report.html from the files of a case folder (docs/output-contract.md), streamed: normal events are only counted. */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { readCsv, readFindings, readManifest, readSummary, type Problems } from "./case-inputs.js";

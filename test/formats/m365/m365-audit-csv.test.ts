@@ -91,7 +91,7 @@ describe("m365-audit-csv: Sentinel OfficeActivity export (real, Azure-Sentinel t
   });
 });
 
-describe("m365-audit-csv: Purview audit export (constructed from FORMATS.md records)", () => {
+describe("m365-audit-csv: Purview audit export (constructed from documented records)", () => {
   it("maps every operation family", async () => {
     const run = await runParserOnFile(m365AuditCsv, `${DIR}AuditLog_20260126_101500.csv`);
     const list = events(run.items);

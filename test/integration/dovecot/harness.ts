@@ -1,8 +1,8 @@
 /**
  * A private, real Dovecot 2.3 for the integration tests and the demo case.
  *
- * It runs from a temp state folder with its own config (modelled on
- * ../shared/reference/dovecot/dovecot.conf), listens on loopback high ports only and logs
+ * It runs from a temp state folder with its own config (written below; the settings that matter
+ * are listed in docs/formats.md), listens on loopback high ports only and logs
  * to files in that folder: the production log (`log_path`), the debug log with the
  * per-command and per-message lines picked by `log_debug`, and the event exporter's JSON
  * (2.3.19 has no file transport, so the events arrive as `stats: Info: {...}` lines in the

@@ -1,8 +1,8 @@
 /**
- * The scripted sessions of the demo case's on-prem part (model: reference NOTES.md §8,
- * shortened): normal users, recon, a password spray from three addresses, the attacker in
- * carol's mailbox, hr-director through the trusted webmail proxy (x-originating-ip) and over
- * POP3, and the real hr-director coming back. Returns the ground truth of every session.
+ * The scripted sessions of the demo case's on-prem part (the story of fixtures/demo-case/README.md):
+ * normal users, recon, a password spray from three addresses, the attacker in carol's mailbox,
+ * hr-director through the trusted webmail proxy (x-originating-ip) and over POP3, and the real
+ * hr-director coming back. Returns the ground truth of every session.
  *
  * Source addresses: every 127.0.0.0/8 address is usable as a source on Linux; imapflow
  * passes its `tls` options to `net.connect`, so `tls.localAddress` binds the source for

@@ -22,7 +22,7 @@ export interface Person {
   password: string;
 }
 
-/** The on-prem staff of the demo case (see /work/shared demo-story: directory.csv). */
+/** The on-prem staff of the demo case (see fixtures/demo-case/README.md and directory.csv). */
 export const PEOPLE = {
   alice: { user: `alice@${DOMAIN}`, name: "Alice Martin", password: "Tulip-Harbor-71" },
   bob: { user: `bob@${DOMAIN}`, name: "Bob Okafor", password: "Granite-Kettle-22" },
