@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { parsers } from "../../src/formats/index.js";
+import { fileFormats, folderFormats } from "../../src/formats/index.js";
 import { ingest } from "../../src/evidence/pipeline.js";
 import type { ArchiveLimits } from "../../src/evidence/archive.js";
 import { CaseStore } from "../../src/store/case-store.js";
@@ -28,7 +28,7 @@ afterEach(async () => {
 });
 
 async function run(limits?: ArchiveLimits) {
-  const result = await ingest(store, { roots: [join(work, "evidence")], parsers, parse: { year: 2026 }, limits, exclude: [join(work, "case")] });
+  const result = await ingest(store, { roots: [join(work, "evidence")], fileFormats, folderFormats, parse: { year: 2026 }, limits, exclude: [join(work, "case")] });
   const warnings = await store.all("SELECT path, line, reason FROM warnings ORDER BY seq");
   const files = Object.fromEntries(result.files.map((file) => [file.path, file]));
   return { result, files, warnings };
@@ -121,7 +121,7 @@ describe("ingest pipeline", () => {
     await store.close();
     store = await CaseStore.create(join(work, "evidence/out"));
     writeFileSync(join(work, "evidence/out/timeline.csv"), "timestamp\n");
-    const result = await ingest(store, { roots: [join(work, "evidence")], parsers, parse: { year: 2026 }, exclude: [join(work, "evidence/out")] });
+    const result = await ingest(store, { roots: [join(work, "evidence")], fileFormats, folderFormats, parse: { year: 2026 }, exclude: [join(work, "evidence/out")] });
     expect(result.files.map((file) => file.path)).toEqual(["evidence/dovecot.log"]);
   });
 

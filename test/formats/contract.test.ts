@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EVENT_KINDS } from "../../src/model/events.js";
 import { HEAD_BYTES } from "../../src/model/format.js";
-import { parsers } from "../../src/formats/index.js";
+import { fileFormats as parsers } from "../../src/formats/index.js";
 import { runParser } from "./harness.js";
 
 const FIXTURES = new URL("../../fixtures/", import.meta.url).pathname;

@@ -2,10 +2,12 @@
  * imap-acquisition: the folder `mailtrail acquire imap` writes (fixture taken from the real Dovecot
  * of the integration harness), read back with UIDs, UIDVALIDITY, flags and folders from its journal.
  */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ParsedMessage } from "../../../src/model/messages.js";
 import { imapAcquisition } from "../../../src/formats/acquisition/imap-acquisition.js";
+import { fileFormats } from "../../../src/formats/index.js";
 import { countBy, runFolderParser } from "../harness.js";
 
 const FIXTURES = new URL("../../../fixtures/acquisition/imap-acquisition/", import.meta.url).pathname;
@@ -18,10 +20,12 @@ function messages(items: unknown[]): ParsedMessage[] {
 
 describe("imap-acquisition parser", () => {
   it("claims an acquisition account folder and nothing else", () => {
-    expect(imapAcquisition.claimsDirectory?.(GOOD, ["INBOX", "Sent", "acquisition.json", "imap-journal.jsonl"])).toBe(true);
-    expect(imapAcquisition.claimsDirectory?.(GOOD, ["INBOX", "acquisition.json"])).toBe(false);
-    expect(imapAcquisition.claimsDirectory?.(GOOD, ["cur", "new", "tmp", "dovecot-uidlist"])).toBe(false);
-    expect(imapAcquisition.sniff(Buffer.from('{"type":"run"}\n'), "imap-journal.jsonl")).toBe(false);
+    expect(imapAcquisition.claims(GOOD, ["INBOX", "Sent", "acquisition.json", "imap-journal.jsonl"])).toBe(true);
+    expect(imapAcquisition.claims(GOOD, ["INBOX", "acquisition.json"])).toBe(false);
+    expect(imapAcquisition.claims(GOOD, ["cur", "new", "tmp", "dovecot-uidlist"])).toBe(false);
+    // Outside its account folder the journal is no file format's (it is read only as a member).
+    const journal = readFileSync(join(GOOD, "imap-journal.jsonl"));
+    expect(fileFormats.filter((format) => format.sniff(journal, "imap-journal.jsonl")).map((format) => format.name)).toEqual([]);
   });
 
   it("reads every message with its folder, UID, UIDVALIDITY, flags and owner; no warning", async () => {

@@ -10,9 +10,9 @@ const EXPORT = join(FIXTURES, "case-4711-export");
 
 describe("ediscovery: a Purview export folder", () => {
   it("claims an export folder (results CSV plus Manifest.xml or Exchange/), not others", () => {
-    expect(ediscovery.claimsDirectory?.(EXPORT, readdirSync(EXPORT))).toBe(true);
-    expect(ediscovery.claimsDirectory?.("/x", ["Results.csv"])).toBe(false);
-    expect(ediscovery.claimsDirectory?.("/x", ["cur", "new", "tmp"])).toBe(false);
+    expect(ediscovery.claims(EXPORT, readdirSync(EXPORT))).toBe(true);
+    expect(ediscovery.claims("/x", ["Results.csv"])).toBe(false);
+    expect(ediscovery.claims("/x", ["cur", "new", "tmp"])).toBe(false);
   });
 
   it("every item with its custodian from the results CSV; items only in the CSV are listed too", async () => {
