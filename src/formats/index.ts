@@ -43,3 +43,19 @@ export function formatByName(name: string): Format | undefined {
   return formats.find((format) => format.name === name);
 }
 
+/**
+ * What a reader (a director, HR) calls each source, in the report; formats not listed here are
+ * shown by their own name.
+ */
+const displayNames: readonly (readonly [Format, string])[] = [
+  [dovecotLog, "Mail server log (Dovecot)"],
+  [dovecotEvents, "Mail server events (Dovecot)"],
+  [entraSigninsJson, "Microsoft sign-ins (Graph)"],
+  [entraSigninsCsv, "Microsoft sign-ins (portal)"],
+  [m365AuditCsv, "Microsoft 365 audit log"],
+  [m365AuditJson, "Microsoft 365 audit log (API)"],
+  [imapAcquisition, "IMAP collection"],
+];
+
+/** Format name → display name, for the formats that have one. */
+export const DISPLAY_NAMES: Readonly<Record<string, string>> = Object.fromEntries(displayNames.map(([format, display]) => [format.name, display]));
