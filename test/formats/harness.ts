@@ -1,5 +1,5 @@
 import { createReadStream, readFileSync, statSync } from "node:fs";
-import { relative, sep } from "node:path";
+import { join, relative, sep } from "node:path";
 import { Readable } from "node:stream";
 import type { RecordRef } from "../../src/model/events.js";
 import type { FileContext, FileFormat, FileSource, FolderContext, FolderFormat, FolderSource, ParseOptions, ParsedItem } from "../../src/model/format.js";
@@ -83,4 +83,16 @@ export async function runFolderParser(
   };
   for await (const item of parser.parse(source, ctx)) run.items.push(item);
   return run;
+}
+
+/**
+ * How many warnings a folder format gives for one of its fixture folders (`alice@...`,
+ * `bad/broken@...`), from `<format fixtures>/warnings.expected.json`: the format's own test and
+ * the contract suite both read it, so they cannot disagree.
+ */
+export function expectedWarnings(formatDir: string, folder: string): number {
+  const table = JSON.parse(readFileSync(join(formatDir, "warnings.expected.json"), "utf8")) as Record<string, unknown>;
+  const count = table[folder];
+  if (typeof count !== "number") throw new Error(`${join(formatDir, "warnings.expected.json")} has no count for ${folder}`);
+  return count;
 }

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ParsedMessage } from "../../../src/model/messages.js";
 import { ediscovery } from "../../../src/formats/mailbox/ediscovery.js";
-import { runFolderParser } from "../harness.js";
+import { expectedWarnings, runFolderParser } from "../harness.js";
 
 const FIXTURES = new URL("../../../fixtures/mailbox/ediscovery/", import.meta.url).pathname;
 const EXPORT = join(FIXTURES, "case-4711-export");
@@ -55,6 +55,7 @@ describe("ediscovery: bad input", () => {
       ["Exchange/x@agency.example/Inbox/fine.eml", "x@agency.example"],
       ["Exchange/x@agency.example/Inbox/noheaders.eml", "x@agency.example"],
     ]);
+    expect(run.warnings).toHaveLength(expectedWarnings(FIXTURES, "bad/broken-export"));
     expect(run.warnings.map((w) => [w.ref, w.message.replace(/: .*$/s, "")])).toEqual([
       [{ member: "Results.csv", line: 3 }, "record has 5 fields, the header has 4"],
       [{ member: "Exchange/unknown/Inbox/orphan.eml", offset: 0 }, "mailbox owner unknown for broken-export/Exchange/unknown/Inbox/orphan.eml"],
