@@ -44,14 +44,10 @@ export async function benchParseMbox(path: string): Promise<MboxBenchResult> {
     },
     note: () => undefined,
     options: {},
-    openMember: () => {
-      throw new Error("not a folder parser");
-    },
   };
   const source = {
     file: "bench/alice@agency.example/Inbox/mbox",
     path,
-    isDirectory: false,
     size: bytes,
     mtime: new Date(),
     stream: () => createReadStream(path, { highWaterMark: MB }),

@@ -9,8 +9,8 @@
 import { createReadStream, openSync, readSync, closeSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import type { RecordRef } from "../src/model/events.js";
-import { HEAD_BYTES, type ParseContext } from "../src/model/format.js";
-import { parsers } from "../src/formats/index.js";
+import { HEAD_BYTES, type FileContext } from "../src/model/format.js";
+import { fileFormats } from "../src/formats/index.js";
 
 async function main(): Promise<void> {
   const file = process.argv[2];
@@ -23,24 +23,21 @@ async function main(): Promise<void> {
   const fd = openSync(file, "r");
   const got = readSync(fd, head, 0, HEAD_BYTES, 0);
   closeSync(fd);
-  const parser = parsers.find((candidate) => candidate.sniff(head.subarray(0, got), name));
+  const parser = fileFormats.find((candidate) => candidate.sniff(head.subarray(0, got), name));
   if (!parser) {
     process.stdout.write(`${JSON.stringify({ parser: null, items: 0, warnings: 0 })}\n`);
     return;
   }
   let warnings = 0;
-  const ctx: ParseContext = {
+  const ctx: FileContext = {
     warn: (_ref: RecordRef, _message: string) => {
       warnings += 1;
     },
     note: () => undefined,
     options: year === undefined ? {} : { year },
-    openMember: () => {
-      throw new Error("parse-only reads single files");
-    },
   };
   const stat = statSync(file);
-  const source = { file: name, path: file, isDirectory: false, size: stat.size, mtime: stat.mtime, stream: () => createReadStream(file, { highWaterMark: 1 << 20 }) };
+  const source = { file: name, path: file, size: stat.size, mtime: stat.mtime, stream: () => createReadStream(file, { highWaterMark: 1 << 20 }) };
   let items = 0;
   for await (const _item of parser.parse(source, ctx)) items += 1;
   process.stdout.write(`${JSON.stringify({ parser: parser.name, items, warnings })}\n`);

@@ -1,7 +1,7 @@
 /** The stages of `mailtrail run`, each usable alone on an existing case. */
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parsers, parserByName } from "../formats/index.js";
+import { fileFormats, folderFormats, formatByName } from "../formats/index.js";
 import { markDuplicates } from "../analysis/dedup.js";
 import { loadIocs, NO_IOCS } from "../analysis/ioc.js";
 import { analyze, type AnalysisResult } from "../analysis/analyze.js";
@@ -12,6 +12,7 @@ import { EXPOSURE_LEVELS } from "../analysis/affected.js";
 import { writeAffected, writeExposedMessages, writeFindings } from "../output/analysis-files.js";
 import { ingest } from "../evidence/pipeline.js";
 import { MailtrailError } from "../model/errors.js";
+import type { FileFormat } from "../model/format.js";
 import { isValidZone } from "../lib/time.js";
 import { buildSummary, writeManifest, writeSummary, writeWarnings, type RunInfo, type Summary } from "../output/case-files.js";
 import { writeTimelines } from "../output/timeline.js";
@@ -66,17 +67,21 @@ export interface AnalyzeArgs {
   huntConfig?: string;
 }
 
-function checkIngestArgs(args: IngestArgs): void {
+/** Checks the ingest options; returns the file format `--format` forces, if any. */
+function checkIngestArgs(args: IngestArgs): FileFormat | undefined {
   if (args.tz !== undefined && !isValidZone(args.tz)) throw new MailtrailError("USAGE", `--tz: unknown time zone '${args.tz}' (use an IANA name such as Europe/Paris)`);
   if (args.year !== undefined && (!Number.isInteger(args.year) || args.year < 1970 || args.year > 9999)) throw new MailtrailError("USAGE", `--year: '${args.year}' is not a year`);
-  if (args.format !== undefined && !parserByName(args.format)) {
-    throw new MailtrailError("USAGE", `--format: unknown parser '${args.format}' (see 'mailtrail formats')`);
-  }
+  if (args.format === undefined) return undefined;
+  const format = formatByName(args.format);
+  if (!format) throw new MailtrailError("USAGE", `--format: unknown parser '${args.format}' (see 'mailtrail formats')`);
+  // A folder format is found by the folder's layout in discovery; there is no file to force it on.
+  if (format.kind === "folder") throw new MailtrailError("USAGE", `--format: '${args.format}' reads folders, which are recognised by their layout; --format takes a file format (see 'mailtrail formats')`);
+  return format;
 }
 
 /** Parses the evidence into a new case store in `out` (an earlier case there is replaced). */
 export async function ingestStage(args: IngestArgs, startedAt: string): Promise<CaseStore> {
-  checkIngestArgs(args);
+  const forceFormat = checkIngestArgs(args);
   const out = resolve(args.out);
   // A new case replaces the old one whole: no output of an earlier run may outlive its store.
   for (const leftover of [CASE_FILE, `${CASE_FILE}.wal`, ...CASE_OUTPUTS]) rmSync(join(out, leftover), { force: true });
@@ -85,8 +90,9 @@ export async function ingestStage(args: IngestArgs, startedAt: string): Promise<
   try {
     const result = await ingest(store, {
       roots: args.evidence,
-      parsers,
-      forceParser: args.format ? parserByName(args.format) : undefined,
+      fileFormats,
+      folderFormats,
+      forceFormat,
       parse: { tz: args.tz, year: args.year, mailboxMap: args.mailboxMap ? loadMailboxMap(args.mailboxMap, args.evidence) : undefined },
       observer: progress,
       exclude: [out],

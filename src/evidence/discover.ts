@@ -1,12 +1,12 @@
 import { lstat, readdir } from "node:fs/promises";
 import { basename, join, relative, resolve, sep } from "node:path";
-import type { Parser } from "../model/format.js";
+import type { FolderFormat } from "../model/format.js";
 import { MailtrailError } from "../model/errors.js";
 
 /** One thing found under the evidence roots, before archives are opened. */
 export type Found = { root: number } & (
   | { kind: "file"; abs: string; rel: string; size: number; mtime: Date }
-  | { kind: "dir"; abs: string; rel: string; parser: Parser; mtime: Date }
+  | { kind: "dir"; abs: string; rel: string; format: FolderFormat; mtime: Date }
   | { kind: "skipped"; abs: string; rel: string; reason: string }
 );
 
@@ -19,10 +19,10 @@ export function rootBase(rootAbs: string): string {
 }
 
 /**
- * Walks the evidence paths, sorted so that runs are deterministic. Folders a parser claims
+ * Walks the evidence paths, sorted so that runs are deterministic. Folders a folder format claims
  * (Maildir, eDiscovery exports) are one unit; links are not followed (evidence stays where it is).
  */
-export async function discover(roots: readonly string[], parsers: readonly Parser[], exclude: readonly string[] = []): Promise<Found[]> {
+export async function discover(roots: readonly string[], folderFormats: readonly FolderFormat[], exclude: readonly string[] = []): Promise<Found[]> {
   const found: Found[] = [];
   const excluded = new Set(exclude.map((path) => resolve(path)));
   for (const [index, root] of roots.entries()) {
@@ -33,7 +33,7 @@ export async function discover(roots: readonly string[], parsers: readonly Parse
     } catch (error) {
       throw new MailtrailError("NO_EVIDENCE", `evidence path not found: ${root}`, { cause: error });
     }
-    const walker = new Walker(index, rootBase(abs), parsers, excluded, found);
+    const walker = new Walker(index, rootBase(abs), folderFormats, excluded, found);
     await walker.walk(abs);
   }
   return found;
@@ -48,7 +48,7 @@ class Walker {
   constructor(
     private readonly root: number,
     private readonly base: string,
-    private readonly parsers: readonly Parser[],
+    private readonly folderFormats: readonly FolderFormat[],
     private readonly excluded: ReadonlySet<string>,
     private readonly found: Found[],
   ) {}
@@ -84,9 +84,9 @@ class Walker {
       this.found.push({ root, kind: "skipped", abs, rel, reason: `cannot list folder: ${(error as Error).message}` });
       return;
     }
-    const claimer = this.parsers.find((parser) => parser.claimsDirectory?.(abs, entries) === true);
+    const claimer = this.folderFormats.find((format) => format.claims(abs, entries));
     if (claimer) {
-      this.found.push({ root, kind: "dir", abs, rel, parser: claimer, mtime: stats.mtime });
+      this.found.push({ root, kind: "dir", abs, rel, format: claimer, mtime: stats.mtime });
       return;
     }
     for (const entry of entries) await this.walk(join(abs, entry));

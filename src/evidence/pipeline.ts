@@ -7,7 +7,7 @@ import { open } from "node:fs/promises";
 import { relative, sep } from "node:path";
 import type { Readable } from "node:stream";
 import type { RecordRef } from "../model/events.js";
-import { HEAD_BYTES, type EvidenceSource, type ParseOptions, type ParsedItem, type Parser } from "../model/format.js";
+import { HEAD_BYTES, type FileContext, type FileFormat, type FileSource, type FolderFormat, type FolderSource, type ParseOptions, type ParsedItem } from "../model/format.js";
 import { MailtrailError } from "../model/errors.js";
 import type { CaseStore, FileRow } from "../store/case-store.js";
 import { DEFAULT_LIMITS, gunzipStream, isGzip, isZip, memberStream, openZip, readHead, type ArchiveLimits } from "./archive.js";
@@ -21,9 +21,15 @@ export interface IngestObserver {
 
 export interface IngestOptions {
   roots: readonly string[];
-  parsers: readonly Parser[];
-  /** `--format`: use this parser for every file instead of sniffing. */
-  forceParser?: Parser;
+  /** Tried in this order on every file (the registry's sniff order). */
+  fileFormats: readonly FileFormat[];
+  /** Offered every folder in this order (the registry's claim order). */
+  folderFormats: readonly FolderFormat[];
+  /**
+   * `--format`: read every file as this format instead of sniffing (archives too are then read
+   * as that format, not opened). Folders are still claimed by the folder formats.
+   */
+  forceFormat?: FileFormat;
   parse: ParseOptions;
   limits?: ArchiveLimits;
   observer?: IngestObserver;
@@ -36,11 +42,11 @@ export interface IngestResult {
   notes: string[];
 }
 
-/** One readable unit: a file, a .gz's content, a zip member, or a claimed folder. */
+/** One readable file: a file on disk, a .gz's content, or a zip member. */
 interface Unit {
   rel: string;
   container?: string;
-  source: EvidenceSource;
+  source: FileSource;
   tap: HashTap;
   /** Hash the unit separately when the parser did not stream it to its end. */
   rehash: () => Promise<string>;
@@ -51,7 +57,7 @@ interface Unit {
 
 export async function ingest(store: CaseStore, options: IngestOptions): Promise<IngestResult> {
   const limits = options.limits ?? DEFAULT_LIMITS;
-  const found = await discover(options.roots, options.parsers, options.exclude);
+  const found = await discover(options.roots, options.folderFormats, options.exclude);
   if (found.length === 0) throw new MailtrailError("NO_EVIDENCE", "no evidence files found");
   const run = new IngestRun(store, options, limits);
   for (const item of found) {
@@ -109,7 +115,7 @@ class IngestRun {
       return;
     }
     if (found.kind === "dir") {
-      await this.handleFolder(found.abs, found.rel, found.parser, found.mtime);
+      await this.handleFolder(found.abs, found.rel, found.format, found.mtime);
       return;
     }
     let rawHead: Buffer;
@@ -121,7 +127,7 @@ class IngestRun {
       await this.finish(file);
       return;
     }
-    if (isZip(rawHead) && !this.options.forceParser) {
+    if (isZip(rawHead) && !this.options.forceFormat) {
       await this.handleZip(found.abs, found.rel, found.size);
       return;
     }
@@ -140,7 +146,6 @@ class IngestRun {
       source: {
         file: found.rel,
         path: gz ? undefined : found.abs,
-        isDirectory: false,
         size: found.size,
         mtime: found.mtime,
         stream: () => {
@@ -189,7 +194,6 @@ class IngestRun {
           head: () => readHead(content(), HEAD_BYTES),
           source: {
             file: memberRel,
-            isDirectory: false,
             size: member.size,
             mtime: member.mtime,
             stream: () => {
@@ -205,31 +209,22 @@ class IngestRun {
     }
   }
 
-  private async handleFolder(abs: string, rel: string, parser: Parser, mtime: Date): Promise<void> {
-    const folder = this.newFile(rel, { format: parser.name, parser: parser.name });
+  private async handleFolder(abs: string, rel: string, format: FolderFormat, mtime: Date): Promise<void> {
+    const folder = this.newFile(rel, { format: format.name, parser: format.name });
     const members = new Map<string, { file: FileRow; tap: HashTap; abs: string }>();
-    const source: EvidenceSource = {
-      file: rel,
-      path: abs,
-      isDirectory: true,
-      size: 0,
-      mtime,
-      stream: () => {
-        throw new MailtrailError("INTERNAL", `${rel} is a folder: its parser reads members with ctx.openMember`);
-      },
-    };
+    const source: FolderSource = { file: rel, path: abs, mtime };
     const openMember = (memberAbs: string): { member: string; stream: Readable } => {
       const member = relative(abs, memberAbs).split(sep).join("/");
       let entry = members.get(member);
       if (!entry) {
-        const file = this.newFile(`${rel}/${member}`, { container: rel, format: parser.name, parser: parser.name });
+        const file = this.newFile(`${rel}/${member}`, { container: rel, format: format.name, parser: format.name });
         entry = { file, tap: new HashTap(), abs: memberAbs };
         members.set(member, entry);
       }
       return { member, stream: createReadStream(memberAbs).pipe(entry.tap.transform()) };
     };
     const fileOf = (ref: RecordRef): FileRow => (ref.member !== undefined ? members.get(ref.member)?.file : undefined) ?? folder;
-    await this.consume(parser, source, folder, fileOf, openMember);
+    await this.consume(format.name, folder, fileOf, (ctx) => format.parse(source, { ...ctx, openMember }));
     for (const { file, tap, abs: memberAbs } of members.values()) {
       // The tap holds the hash when the parser read the member to its end; else read it once more.
       const whole = tap.digest !== undefined ? { sha256: tap.digest, bytes: tap.bytes } : await hashFile(memberAbs);
@@ -244,8 +239,8 @@ class IngestRun {
   private async parseUnit(unit: Unit, encoding: string | undefined): Promise<void> {
     const file = this.newFile(unit.rel, { container: unit.container, size: unit.size, mtime: unit.source.mtime.toISOString() });
     this.options.observer?.fileStarted(unit.rel, unit.size);
-    let parser = this.options.forceParser;
-    if (!parser) {
+    let format = this.options.forceFormat;
+    if (!format) {
       let head: Buffer;
       try {
         head = await unit.head();
@@ -256,20 +251,18 @@ class IngestRun {
         await this.finish(file);
         return;
       }
-      parser = this.options.parsers.find((candidate) => safeSniff(candidate, head, unit.sniffName));
+      format = this.options.fileFormats.find((candidate) => safeSniff(candidate, head, unit.sniffName));
     }
-    if (!parser) {
+    if (!format) {
       file.format = "unknown";
       file.sha256 = await unit.rehash().catch(() => undefined);
       await this.fileWarning(file, "no parser recognises this file (use --format to force one); not read");
       await this.finish(file);
       return;
     }
-    file.parser = parser.name;
-    file.format = encoding ? `${parser.name}+${encoding}` : parser.name;
-    await this.consume(parser, unit.source, file, () => file, () => {
-      throw new MailtrailError("INTERNAL", "openMember is only for folder parsers");
-    });
+    file.parser = format.name;
+    file.format = encoding ? `${format.name}+${encoding}` : format.name;
+    await this.consume(format.name, file, () => file, (ctx) => format.parse(unit.source, ctx));
     try {
       // The tap saw every byte only if the parser read the stream to its end.
       file.sha256 = unit.tap.digest ?? (await unit.rehash());
@@ -279,13 +272,12 @@ class IngestRun {
     await this.finish(file);
   }
 
-  /** Runs a parser, stamping and storing what it yields; a failure is located and the run goes on. */
+  /** Runs a format's parse, stamping and storing what it yields; a failure is located and the run goes on. */
   private async consume(
-    parser: Parser,
-    source: EvidenceSource,
+    formatName: string,
     file: FileRow,
     fileOf: (ref: RecordRef) => FileRow,
-    openMember: (abs: string) => { member: string; stream: Readable },
+    parse: (ctx: FileContext) => AsyncIterable<ParsedItem>,
   ): Promise<void> {
     const keys = new Map<number, string>();
     const keyOf = (target: FileRow): string => {
@@ -297,7 +289,7 @@ class IngestRun {
       return key;
     };
     const pendingWarnings: { target: FileRow; ref: RecordRef; message: string }[] = [];
-    const ctx = {
+    const ctx: FileContext = {
       warn: (ref: RecordRef, message: string) => {
         pendingWarnings.push({ target: fileOf(ref), ref, message });
       },
@@ -305,14 +297,13 @@ class IngestRun {
         this.notes.push(message);
       },
       options: this.options.parse,
-      openMember,
     };
     let seq = 0;
     let lastRef = "";
     let repeat = 0;
     let lastLocation: RecordRef = {};
     try {
-      for await (const item of parser.parse(source, ctx)) {
+      for await (const item of parse(ctx)) {
         const ref = item.ref;
         lastLocation = ref;
         const target = fileOf(ref);
@@ -325,22 +316,22 @@ class IngestRun {
         }
         const id = repeat === 0 ? `${keyOf(target)}:${refKey}` : `${keyOf(target)}:${refKey}.${repeat}`;
         seq += 1;
-        this.store_(item, id, target, parser.name, seq, repeat);
-        if (pendingWarnings.length > 0) await this.drainWarnings(pendingWarnings, parser);
+        this.store_(item, id, target, formatName, seq, repeat);
+        if (pendingWarnings.length > 0) await this.drainWarnings(pendingWarnings, formatName);
       }
     } catch (error) {
-      await this.drainWarnings(pendingWarnings, parser);
+      await this.drainWarnings(pendingWarnings, formatName);
       const message = error instanceof Error ? error.message : String(error);
       file.error = message;
       await this.fileWarning(file, `parsing stopped: ${message} (records before this point were kept)`, lastLocation);
       return;
     }
-    await this.drainWarnings(pendingWarnings, parser);
+    await this.drainWarnings(pendingWarnings, formatName);
   }
 
-  private async drainWarnings(pending: { target: FileRow; ref: RecordRef; message: string }[], parser: Parser): Promise<void> {
+  private async drainWarnings(pending: { target: FileRow; ref: RecordRef; message: string }[], formatName: string): Promise<void> {
     for (const { target, ref, message } of pending.splice(0)) {
-      target.parser ??= parser.name;
+      target.parser ??= formatName;
       await this.fileWarning(target, message, ref);
     }
   }
@@ -382,9 +373,9 @@ function refKeyOf(ref: RecordRef): string {
   return ref.member !== undefined ? `${ref.member}#${where}` : where;
 }
 
-function safeSniff(parser: Parser, head: Buffer, name: string): boolean {
+function safeSniff(format: FileFormat, head: Buffer, name: string): boolean {
   try {
-    return parser.sniff(head, name);
+    return format.sniff(head, name);
   } catch {
     return false;
   }

@@ -1,4 +1,4 @@
-import type { Parser } from "../model/format.js";
+import type { FileFormat, FolderFormat, Format } from "../model/format.js";
 import { dovecotEvents } from "./dovecot/dovecot-events.js";
 import { dovecotLog } from "./dovecot/dovecot-log.js";
 import { ediscovery } from "./mailbox/ediscovery.js";
@@ -16,11 +16,46 @@ import { msg } from "./mailbox/msg.js";
 import { pst } from "./mailbox/pst.js";
 
 /**
- * The registry: every parser, listed once. Sniffing tries them in this order, so the more
- * specific formats come first.
+ * The registry: every format, listed once. Files are sniffed by the file formats in this order,
+ * so the more specific formats come first.
  */
-export const parsers: readonly Parser[] = [mailtrailAcquisition, exchangeProtocolLog, dovecotEvents, dovecotLog, entraSigninsJson, entraSigninsCsv, m365AuditJson, m365AuditCsv, imapAcquisition, pst, msg, mbox, eml, maildir, ediscovery];
+export const fileFormats: readonly FileFormat[] = [
+  mailtrailAcquisition,
+  exchangeProtocolLog,
+  dovecotEvents,
+  dovecotLog,
+  entraSigninsJson,
+  entraSigninsCsv,
+  m365AuditJson,
+  m365AuditCsv,
+  pst,
+  msg,
+  mbox,
+  eml,
+];
 
-export function parserByName(name: string): Parser | undefined {
-  return parsers.find((parser) => parser.name === name);
+/** Folders are offered to the folder formats in this order; the first that claims one reads it. */
+export const folderFormats: readonly FolderFormat[] = [imapAcquisition, maildir, ediscovery];
+
+export const formats: readonly Format[] = [...fileFormats, ...folderFormats];
+
+export function formatByName(name: string): Format | undefined {
+  return formats.find((format) => format.name === name);
 }
+
+/**
+ * What a reader (a director, HR) calls each source, in the report; formats not listed here are
+ * shown by their own name.
+ */
+const displayNames: readonly (readonly [Format, string])[] = [
+  [dovecotLog, "Mail server log (Dovecot)"],
+  [dovecotEvents, "Mail server events (Dovecot)"],
+  [entraSigninsJson, "Microsoft sign-ins (Graph)"],
+  [entraSigninsCsv, "Microsoft sign-ins (portal)"],
+  [m365AuditCsv, "Microsoft 365 audit log"],
+  [m365AuditJson, "Microsoft 365 audit log (API)"],
+  [imapAcquisition, "IMAP collection"],
+];
+
+/** Format name → display name, for the formats that have one. */
+export const DISPLAY_NAMES: Readonly<Record<string, string>> = Object.fromEntries(displayNames.map(([format, display]) => [format.name, display]));

@@ -2,13 +2,22 @@ import type { Readable } from "node:stream";
 import type { ParsedEvent, RecordRef } from "./events.js";
 import type { ParsedMessage } from "./messages.js";
 
-/** One unit of evidence handed to a parser: a file, an archive member, or a claimed folder. */
-export interface EvidenceSource {
+/**
+ * The two format contracts. A file format sniffs a file's first bytes and reads its stream; a
+ * folder format (Maildir, eDiscovery exports) claims a folder by its entry names in discovery and
+ * reads the files inside it through `ctx.openMember`. Hashing and the manifest stay the
+ * pipeline's job either way.
+ */
+
+/** One file handed to a file format: a file on disk, a .gz's content, or an archive member. */
+export interface FileSource {
   /** Path relative to the evidence root (`a.zip!inner/file.log` for archive members). */
   file: string;
-  /** Absolute path on disk for plain files and claimed folders; absent for archive members. */
+  /**
+   * Absolute path on disk, for formats that need random access (PST); absent when the bytes exist
+   * only as a stream (archive members, .gz content).
+   */
   path?: string;
-  isDirectory: boolean;
   /** Bytes on disk (compressed size for .gz; member size for zip members). */
   size: number;
   /** Modification time of the file (or zip entry): used to infer years of year-less logs. */
@@ -18,6 +27,15 @@ export interface EvidenceSource {
    * files read otherwise (by `path`) are hashed by the pipeline separately.
    */
   stream(): Readable;
+}
+
+/** One folder handed to the folder format that claimed it. */
+export interface FolderSource {
+  /** Path relative to the evidence root. */
+  file: string;
+  /** Absolute path of the folder on disk. */
+  path: string;
+  mtime: Date;
 }
 
 export interface ParseOptions {
@@ -32,35 +50,54 @@ export interface ParseOptions {
   mailboxMap?: Record<string, string>;
 }
 
-export interface ParseContext {
+/** What every format gets while parsing. */
+export interface FileContext {
   /** A record that is mine but malformed: counted, reported with its location; parsing goes on. */
   warn(ref: RecordRef, message: string): void;
   /** A fact about the whole run for the summary (e.g. "year inferred as 2026 for x.log"). */
   note(message: string): void;
   options: ParseOptions;
+}
+
+export interface FolderContext extends FileContext {
   /**
-   * Folder parsers only: open a file inside the claimed folder. It is hashed and listed in the
-   * manifest; refs for records from it set `member` to the returned relative name.
+   * Opens a file inside the claimed folder. It is hashed and listed in the manifest; refs for
+   * records from it set `member` to the returned relative name.
    */
   openMember(absPath: string): { member: string; stream: Readable };
 }
 
 export type ParsedItem = ParsedEvent | ParsedMessage;
 
-export interface Parser {
+export interface FileFormat {
+  kind: "file";
   /** Stable id: used in provenance and `--format`. */
   name: string;
   description: string;
   /** Cheap and pure: is this file mine? `head` is up to HEAD_BYTES of (decompressed) content. */
   sniff(head: Buffer, file: string): boolean;
-  /** Folder formats (Maildir, eDiscovery exports): is this folder mine? Cheap, reads no file bodies. */
-  claimsDirectory?(dirPath: string, entryNames: readonly string[]): boolean;
-  parse(source: EvidenceSource, ctx: ParseContext): AsyncIterable<ParsedItem>;
+  parse(source: FileSource, ctx: FileContext): AsyncIterable<ParsedItem>;
 }
+
+export interface FolderFormat {
+  kind: "folder";
+  /** Stable id: used in provenance. */
+  name: string;
+  description: string;
+  /** Cheap and pure: is this folder mine? Sees the folder's sorted entry names, reads no file. */
+  claims(dirPath: string, entryNames: readonly string[]): boolean;
+  parse(folder: FolderSource, ctx: FolderContext): AsyncIterable<ParsedItem>;
+}
+
+export type Format = FileFormat | FolderFormat;
 
 /** How much of a file `sniff` sees. */
 export const HEAD_BYTES = 64 * 1024;
 
-export function defineParser(parser: Parser): Parser {
-  return parser;
+export function defineFileFormat(format: Omit<FileFormat, "kind">): FileFormat {
+  return { kind: "file", ...format };
+}
+
+export function defineFolderFormat(format: Omit<FolderFormat, "kind">): FolderFormat {
+  return { kind: "folder", ...format };
 }

@@ -191,6 +191,20 @@ describe("exit codes and errors (the built binary)", () => {
     expect(notCase.stderr).toContain("no case store");
   });
 
+  it("--format takes a file format: an unknown name or a folder format is a usage error", () => {
+    const unknown = cli("run", evidence, "--out", join(work, "f1"), "--format", "no-such-format");
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain("--format: unknown parser 'no-such-format'");
+    const folder = cli("run", evidence, "--out", join(work, "f2"), "--format", "maildir");
+    expect(folder.status).toBe(2);
+    expect(folder.stderr).toContain("--format: 'maildir' reads folders");
+    expect(existsSync(join(work, "f2", "case.duckdb"))).toBe(false);
+    const file = cli("ingest", evidence, "--out", join(work, "f3"), "--format", "dovecot-log", "--year", "2026", "--quiet");
+    expect(file.status).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(work, "f3", "manifest.json"), "utf8")) as { files: { parser?: string }[] };
+    expect(manifest.files.map((entry) => entry.parser)).toEqual(["dovecot-log", "dovecot-log"]);
+  });
+
   it("progress goes to stderr as plain lines when not on a terminal, and nothing with --quiet", () => {
     const loud = cli("ingest", evidence, "--out", join(work, "loud"), "--year", "2026");
     expect(loud.stderr).toContain("mailtrail: evidence/dovecot.log: dovecot-log, 133 records, 0 warnings");

@@ -95,8 +95,8 @@ describe("deep pass: one message re-read by its offset", () => {
       const index = (await (async () => {
         const { createReadStream } = await import("node:fs");
         const found: ParsedMessage[] = [];
-        const ctx = { warn: () => undefined, note: () => undefined, options: {}, openMember: () => { throw new Error("no"); } };
-        const source = { file: "x/a@b.example/Inbox/mbox", path: big.path, isDirectory: false, size: 0, mtime: new Date(), stream: () => createReadStream(big.path) };
+        const ctx = { warn: () => undefined, note: () => undefined, options: {} };
+        const source = { file: "x/a@b.example/Inbox/mbox", path: big.path, size: 0, mtime: new Date(), stream: () => createReadStream(big.path) };
         for await (const item of mbox.parse(source, ctx)) found.push(item as ParsedMessage);
         return found;
       })())[1];

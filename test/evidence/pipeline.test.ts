@@ -1,10 +1,11 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { parsers } from "../../src/formats/index.js";
+import { fileFormats, folderFormats } from "../../src/formats/index.js";
+import { dovecotLog } from "../../src/formats/dovecot/dovecot-log.js";
 import { ingest } from "../../src/evidence/pipeline.js";
 import type { ArchiveLimits } from "../../src/evidence/archive.js";
 import { CaseStore } from "../../src/store/case-store.js";
@@ -28,7 +29,7 @@ afterEach(async () => {
 });
 
 async function run(limits?: ArchiveLimits) {
-  const result = await ingest(store, { roots: [join(work, "evidence")], parsers, parse: { year: 2026 }, limits, exclude: [join(work, "case")] });
+  const result = await ingest(store, { roots: [join(work, "evidence")], fileFormats, folderFormats, parse: { year: 2026 }, limits, exclude: [join(work, "case")] });
   const warnings = await store.all("SELECT path, line, reason FROM warnings ORDER BY seq");
   const files = Object.fromEntries(result.files.map((file) => [file.path, file]));
   return { result, files, warnings };
@@ -116,12 +117,26 @@ describe("ingest pipeline", () => {
     expect(live[0]?.["n"]).toBe(others.length + 1);
   });
 
+  it("--format reads every file as that file format without sniffing; folders are still claimed by theirs", async () => {
+    // Dovecot lines among more prose than log: sniffing takes it for no format.
+    const prose = Array.from({ length: 30 }, (_, i) => `note ${i}: the server was moved last spring`).join("\n");
+    const mixed = Buffer.from(`${prose}\n${readFileSync(SAMPLE, "utf8")}`);
+    expect(fileFormats.filter((format) => format.sniff(mixed, "notes.txt"))).toEqual([]);
+    writeFileSync(join(work, "evidence/notes.txt"), mixed);
+    cpSync(join(FIXTURES, "mailbox/maildir/alice@agency.example"), join(work, "evidence/alice@agency.example"), { recursive: true });
+    const result = await ingest(store, { roots: [join(work, "evidence")], fileFormats, folderFormats, forceFormat: dovecotLog, parse: { year: 2026 }, exclude: [join(work, "case")] });
+    const files = Object.fromEntries(result.files.map((file) => [file.path, file]));
+    expect(files["evidence/notes.txt"]).toMatchObject({ format: "dovecot-log", parser: "dovecot-log", events: 15 });
+    expect(files["evidence/alice@agency.example"]).toMatchObject({ format: "maildir", parser: "maildir", records: 5 });
+    expect(result.files.filter((file) => file.container === "evidence/alice@agency.example").length).toBeGreaterThan(5);
+  });
+
   it("never reads the output folder back as evidence", async () => {
     copyFileSync(SAMPLE, join(work, "evidence/dovecot.log"));
     await store.close();
     store = await CaseStore.create(join(work, "evidence/out"));
     writeFileSync(join(work, "evidence/out/timeline.csv"), "timestamp\n");
-    const result = await ingest(store, { roots: [join(work, "evidence")], parsers, parse: { year: 2026 }, exclude: [join(work, "evidence/out")] });
+    const result = await ingest(store, { roots: [join(work, "evidence")], fileFormats, folderFormats, parse: { year: 2026 }, exclude: [join(work, "evidence/out")] });
     expect(result.files.map((file) => file.path)).toEqual(["evidence/dovecot.log"]);
   });
 

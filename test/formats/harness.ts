@@ -1,8 +1,8 @@
 import { createReadStream, readFileSync, statSync } from "node:fs";
-import { relative, sep } from "node:path";
+import { join, relative, sep } from "node:path";
 import { Readable } from "node:stream";
 import type { RecordRef } from "../../src/model/events.js";
-import type { EvidenceSource, ParseOptions, ParsedItem, Parser } from "../../src/model/format.js";
+import type { FileContext, FileFormat, FileSource, FolderContext, FolderFormat, FolderSource, ParseOptions, ParsedItem } from "../../src/model/format.js";
 
 export interface ParserRun {
   items: ParsedItem[];
@@ -17,38 +17,34 @@ export function chunkedStream(data: Buffer, chunkSize: number): Readable {
   return Readable.from(chunks, { objectMode: false });
 }
 
-export function bufferSource(data: Buffer, file: string, chunkSize = 64 * 1024, mtime = new Date("2026-11-27T00:00:00Z")): EvidenceSource {
+export function bufferSource(data: Buffer, file: string, chunkSize = 64 * 1024, mtime = new Date("2026-11-27T00:00:00Z")): FileSource {
   return {
     file,
-    isDirectory: false,
     size: data.length,
     mtime,
     stream: () => chunkedStream(data, chunkSize),
   };
 }
 
-/** Runs one parser over an in-memory file, collecting items, warnings and notes. */
+/** Runs one file format over an in-memory file, collecting items, warnings and notes. */
 export async function runParser(
-  parser: Parser,
+  parser: FileFormat,
   data: Buffer,
   options: { file?: string; chunkSize?: number; parse?: ParseOptions; mtime?: Date } = {},
 ): Promise<ParserRun> {
   const run: ParserRun = { items: [], warnings: [], notes: [] };
   const source = bufferSource(data, options.file ?? "input", options.chunkSize, options.mtime);
-  const ctx = {
+  const ctx: FileContext = {
     warn: (ref: RecordRef, message: string) => run.warnings.push({ ref, message }),
     note: (message: string) => run.notes.push(message),
     options: options.parse ?? {},
-    openMember: () => {
-      throw new Error("openMember is for folder parsers");
-    },
   };
   for await (const item of parser.parse(source, ctx)) run.items.push(item);
   return run;
 }
 
-/** Runs a parser over a file on disk (its mtime is used, as the pipeline would). */
-export async function runParserOnFile(parser: Parser, path: string, options: { chunkSize?: number; parse?: ParseOptions } = {}): Promise<ParserRun> {
+/** Runs a file format over a file on disk (its mtime is used, as the pipeline would). */
+export async function runParserOnFile(parser: FileFormat, path: string, options: { chunkSize?: number; parse?: ParseOptions } = {}): Promise<ParserRun> {
   return runParser(parser, readFileSync(path), { ...options, file: path, mtime: statSync(path).mtime });
 }
 
@@ -59,35 +55,41 @@ export function countBy<T>(items: readonly T[], key: (item: T) => string): Recor
 }
 
 /**
- * Runs a folder parser (Maildir, eDiscovery) over a folder on disk, as the pipeline does: members
- * are opened through `ctx.openMember` and named relative to the folder.
+ * Runs a folder format (Maildir, eDiscovery) over a folder on disk, as the pipeline does: members
+ * are opened through `ctx.openMember` and named relative to the folder; `members` lists them in
+ * the order they were opened. With `chunkSize`, every member is read in chunks of that size
+ * (1 catches chunk-boundary bugs).
  */
 export async function runFolderParser(
-  parser: Parser,
+  parser: FolderFormat,
   dir: string,
-  options: { file?: string; parse?: ParseOptions } = {},
+  options: { file?: string; parse?: ParseOptions; chunkSize?: number; mtime?: Date } = {},
 ): Promise<ParserRun & { members: string[] }> {
   const run: ParserRun & { members: string[] } = { items: [], warnings: [], notes: [], members: [] };
-  const source: EvidenceSource = {
-    file: options.file ?? dir,
-    path: dir,
-    isDirectory: true,
-    size: 0,
-    mtime: statSync(dir).mtime,
-    stream: () => {
-      throw new Error("a folder has no stream");
-    },
-  };
-  const ctx = {
+  const source: FolderSource = { file: options.file ?? dir, path: dir, mtime: options.mtime ?? statSync(dir).mtime };
+  const chunkSize = options.chunkSize;
+  const ctx: FolderContext = {
     warn: (ref: RecordRef, message: string) => run.warnings.push({ ref, message }),
     note: (message: string) => run.notes.push(message),
     options: options.parse ?? {},
     openMember: (abs: string) => {
       const member = relative(dir, abs).split(sep).join("/");
       run.members.push(member);
-      return { member, stream: createReadStream(abs) };
+      return { member, stream: chunkSize === undefined ? createReadStream(abs) : chunkedStream(readFileSync(abs), chunkSize) };
     },
   };
   for await (const item of parser.parse(source, ctx)) run.items.push(item);
   return run;
+}
+
+/**
+ * How many warnings a folder format gives for one of its fixture folders (`alice@...`,
+ * `bad/broken@...`), from `<format fixtures>/warnings.expected.json`: the format's own test and
+ * the contract suite both read it, so they cannot disagree.
+ */
+export function expectedWarnings(formatDir: string, folder: string): number {
+  const table = JSON.parse(readFileSync(join(formatDir, "warnings.expected.json"), "utf8")) as Record<string, unknown>;
+  const count = table[folder];
+  if (typeof count !== "number") throw new Error(`${join(formatDir, "warnings.expected.json")} has no count for ${folder}`);
+  return count;
 }

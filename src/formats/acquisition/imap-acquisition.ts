@@ -1,5 +1,5 @@
 /**
- * The output of `mailtrail acquire imap` (a FOLDER parser): one account folder holding
+ * The output of `mailtrail acquire imap` (a folder format): one account folder holding
  * `imap-journal.jsonl` and `<folder>/<uid>.eml` files. The journal gives each message's IMAP
  * folder, UIDVALIDITY, UID, flags and INTERNALDATE, which the .eml bytes (kept exactly as the
  * server sent them) cannot carry: this is what turns the UIDs in server logs into Message-IDs.
@@ -9,25 +9,21 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import type { RecordRef } from "../../model/events.js";
-import { defineParser } from "../../model/format.js";
+import { defineFolderFormat } from "../../model/format.js";
 import { JOURNAL_NAME, MANIFEST_NAME, messageKey, parseJournalLine } from "../../model/imap-journal.js";
 import { readLines } from "../../lib/lines.js";
 import { addressInComponent, ownerWarning, resolveOwner } from "../mailbox/mailbox-path.js";
 import { buildMessage } from "../mailbox/message-record.js";
 import { scanStream } from "../mailbox/message-scan.js";
 
-export const imapAcquisition = defineParser({
+export const imapAcquisition = defineFolderFormat({
   name: "imap-acquisition",
   description: "Output of mailtrail acquire imap: <uid>.eml per message with imap-journal.jsonl (folder, UIDVALIDITY, UID, flags, SHA-256)",
-  sniff() {
-    return false; // a folder format: discovery asks claimsDirectory
-  },
-  claimsDirectory(_dirPath, entryNames) {
+  claims(_dirPath, entryNames) {
     return entryNames.includes(JOURNAL_NAME) && entryNames.includes(MANIFEST_NAME);
   },
   async *parse(source, ctx) {
     const root = source.path;
-    if (!source.isDirectory || root === undefined) return;
     const journal = ctx.openMember(join(root, JOURNAL_NAME));
     const mapped = resolveOwner(source.file, ctx.options);
     let owner = mapped?.how === "mailbox-map" ? mapped.mailbox : undefined;

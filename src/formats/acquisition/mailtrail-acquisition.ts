@@ -3,7 +3,7 @@
  * collection run becomes an event, so the timeline shows when and how the evidence was taken
  * (chain of custody) and a `mailtrail run` over an acquisition folder reads it instead of warning.
  */
-import { defineParser, type ParsedItem } from "../../model/format.js";
+import { defineFileFormat, type ParsedItem } from "../../model/format.js";
 import { headText } from "../../lib/text.js";
 
 /** The manifest is one small object (a run and a window list per pull); past this, it is not ours. */
@@ -18,7 +18,7 @@ interface Manifest {
   runs?: { run?: number; startedAt?: string; endedAt?: string; status?: string; records?: number; auth?: string; problems?: string[] }[];
 }
 
-export const mailtrailAcquisition = defineParser({
+export const mailtrailAcquisition = defineFileFormat({
   name: "mailtrail-acquisition",
   description: "mailtrail's own Graph acquisition manifest (acquisition.json): one event per collection run",
   sniff(head) {

@@ -2,12 +2,12 @@
  * Dovecot event-exporter JSON (`event_exporter` with `format = json`, written to a file by the
  * file/http-post drivers): one object per line, µs timestamps with a year, remote_ip and session.
  */
-import { defineParser, type ParsedItem } from "../../model/format.js";
+import { defineFileFormat, type ParsedItem } from "../../model/format.js";
 import { mapExporterEvent } from "./mapping.js";
 import { readLineBatches } from "../../lib/lines.js";
 import { headText } from "../../lib/text.js";
 
-export const dovecotEvents = defineParser({
+export const dovecotEvents = defineFileFormat({
   name: "dovecot-events",
   description: "Dovecot event-exporter JSON lines (imap_command_finished, mail_opened, auth_* ...)",
   sniff(head) {

@@ -2,7 +2,7 @@
  * Dovecot 2.x logs: its own log file (`log_path`, `log_timestamp` with or without a year), classic
  * and RFC 3339/5424 syslog, journald short-iso, TAI64N (multilog), with 2.3 and 2.4 wording.
  */
-import { defineParser, type ParseContext, type ParsedItem } from "../../model/format.js";
+import { defineFileFormat, type FileContext, type ParsedItem } from "../../model/format.js";
 import type { RecordRef } from "../../model/events.js";
 import { readLineBatches } from "../../lib/lines.js";
 import { headText } from "../../lib/text.js";
@@ -144,7 +144,7 @@ function mapPam(text: string, ts: number, ref: RecordRef): ParsedItem {
   };
 }
 
-export const dovecotLog = defineParser({
+export const dovecotLog = defineFileFormat({
   name: "dovecot-log",
   description: "Dovecot 2.x log: log_path file, syslog (classic, RFC 3339, RFC 5424), journald, TAI64N; 2.3 and 2.4",
   sniff(head) {
@@ -165,7 +165,7 @@ export const dovecotLog = defineParser({
     }
     return dovecot > 0 && stamped * 2 >= seen;
   },
-  async *parse(source, ctx: ParseContext): AsyncGenerator<ParsedItem> {
+  async *parse(source, ctx: FileContext): AsyncGenerator<ParsedItem> {
     const years = new YearResolver(ctx.options.year, source.mtime);
     const reader = new StampReader(years, ctx.options.tz);
     let foreignLines = 0;

@@ -5,7 +5,7 @@
  * SMTP protocol logs (`date-time,connector-id,session-id,...`) and the 2007/2010 IMAP form (same
  * layout as SMTP's) are not read here.
  */
-import { defineParser, type ParseContext, type ParsedItem } from "../../model/format.js";
+import { defineFileFormat, type FileContext, type ParsedItem } from "../../model/format.js";
 import type { RecordRef } from "../../model/events.js";
 import { readLineBatches } from "../../lib/lines.js";
 import { headText } from "../../lib/text.js";
@@ -107,7 +107,7 @@ class Layout {
   }
 }
 
-export const exchangeProtocolLog = defineParser({
+export const exchangeProtocolLog = defineFileFormat({
   name: "exchange-protocol-log",
   description: "Exchange Server 2013/2016/2019 IMAP4 and POP3 protocol log (with or without the #Fields: header)",
   sniff(head) {
@@ -127,7 +127,7 @@ export const exchangeProtocolLog = defineParser({
     }
     return rows > 0 && rows * 2 >= seen;
   },
-  async *parse(source, ctx: ParseContext): AsyncGenerator<ParsedItem> {
+  async *parse(source, ctx: FileContext): AsyncGenerator<ParsedItem> {
     let layout = new Layout(DEFAULT_FIELDS, false);
     let logType: Protocol | undefined;
     let notedDefault = false;

@@ -3,7 +3,7 @@
  * and non-interactive files) and Log Analytics / Sentinel exports of `SigninLogs` and
  * `AADNonInteractiveUserSignInLogs` (`[UTC]` headers, US dates, JSON in cells, `_dynamic`/`_string`).
  */
-import { defineParser } from "../../model/format.js";
+import { defineFileFormat } from "../../model/format.js";
 import { readCsv } from "../../lib/csv.js";
 import { csvHeader, normalizeHeader, rowObject } from "./columns.js";
 import { fromLogAnalytics, fromPortalCsv, signInEvent, type SignInFields } from "./signins.js";
@@ -28,7 +28,7 @@ function interactiveFromName(file: string): boolean | undefined {
   return undefined;
 }
 
-export const entraSigninsCsv = defineParser({
+export const entraSigninsCsv = defineFileFormat({
   name: "entra-signins-csv",
   description: "Entra ID sign-ins as CSV: Entra admin centre download, Log Analytics SigninLogs / AADNonInteractiveUserSignInLogs exports",
   sniff(head) {

@@ -3,7 +3,7 @@
  * (one file a page), JSON arrays (portal download, merged pulls), NDJSON, Log Analytics JSON exports,
  * Azure diagnostic-settings records and collector wrappings (`{"_raw": "<sign-in JSON>"}`).
  */
-import { defineParser } from "../../model/format.js";
+import { defineFileFormat } from "../../model/format.js";
 import { firstJsonRecord, parsedJsonValues } from "../../lib/json.js";
 import { fieldsOf, signInEvent, signInShape } from "./signins.js";
 import { isObj, recordId } from "./values.js";
@@ -15,7 +15,7 @@ function hasKey(text: string, key: string): boolean {
   return text.includes(`"${key}"`) || text.includes(`\\"${key}\\"`);
 }
 
-export const entraSigninsJson = defineParser({
+export const entraSigninsJson = defineFileFormat({
   name: "entra-signins-json",
   description:
     "Entra ID sign-ins as JSON: Graph auditLogs/signIns pages, arrays, NDJSON, portal JSON download, Log Analytics SigninLogs / AADNonInteractiveUserSignInLogs, diagnostic-settings records, collector wrappings",

@@ -6,7 +6,7 @@
  * UTF-16LE.
  */
 import type { ParsedEvent } from "../../model/events.js";
-import { defineParser } from "../../model/format.js";
+import { defineFileFormat } from "../../model/format.js";
 import { readCsv } from "../../lib/csv.js";
 import { auditEvent, fromSentinel } from "./audit.js";
 import { csvHeader, normalizeHeader, rowObject } from "./columns.js";
@@ -27,7 +27,7 @@ function layoutOf(header: readonly string[] | undefined): Layout | undefined {
   return undefined;
 }
 
-export const m365AuditCsv = defineParser({
+export const m365AuditCsv = defineFileFormat({
   name: "m365-audit-csv",
   description:
     "Microsoft 365 Unified Audit Log as CSV: Purview audit export, Search-UnifiedAuditLog Export-Csv (UTF-8 or UTF-16), the old 4-column export, Sentinel OfficeActivity export",

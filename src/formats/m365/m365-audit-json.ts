@@ -5,7 +5,7 @@
  * records (`auditData` object).
  */
 import type { ParsedEvent } from "../../model/events.js";
-import { defineParser } from "../../model/format.js";
+import { defineFileFormat } from "../../model/format.js";
 import { firstJsonRecord, parsedJsonValues } from "../../lib/json.js";
 import { auditEvent, fromSentinel } from "./audit.js";
 import { isObj, type Obj } from "./values.js";
@@ -29,7 +29,7 @@ function auditDataOf(value: Obj): Obj | string {
   }
 }
 
-export const m365AuditJson = defineParser({
+export const m365AuditJson = defineFileFormat({
   name: "m365-audit-json",
   description:
     "Microsoft 365 Unified Audit Log as JSON: Management Activity API content (array, JSON lines, one record), Sentinel OfficeActivity JSON, Search-UnifiedAuditLog ConvertTo-Json",

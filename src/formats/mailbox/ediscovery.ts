@@ -1,5 +1,5 @@
 /**
- * Microsoft Purview eDiscovery export folders (a FOLDER parser): the export's results CSV maps
+ * Microsoft Purview eDiscovery export folders (a folder format): the export's results CSV maps
  * every item to its custodian mailbox (`Location`) and says what it is; the exported items (.eml,
  * .msg, PSTs per mailbox) are read with the shared mailbox readers. Items of the CSV that were not
  * exported as files (report-only exports, items inside PSTs without a Message-ID match) are still
@@ -9,7 +9,7 @@ import { open, readdir } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import type { RecordRef } from "../../model/events.js";
 import type { Address, ParsedMessage } from "../../model/messages.js";
-import { defineParser, type ParseContext } from "../../model/format.js";
+import { defineFolderFormat, type FileContext, type FolderContext } from "../../model/format.js";
 import { readCsv } from "../../lib/csv.js";
 import { normaliseMessageId, parseAddresses, parseMailDate, syntheticMessageId } from "./mail-headers.js";
 import { addressInComponent, fileFolder, ownerWarning, resolveOwner } from "./mailbox-path.js";
@@ -79,7 +79,7 @@ async function walk(dir: string): Promise<string[]> {
 }
 
 /** Reads one results CSV (through `openMember`, so it is hashed and listed). */
-async function readResults(ctx: ParseContext, abs: string): Promise<ResultRow[]> {
+async function readResults(ctx: FolderContext, abs: string): Promise<ResultRow[]> {
   const rows: ResultRow[] = [];
   const head = await headOf(abs);
   const opened = ctx.openMember(abs);
@@ -163,18 +163,14 @@ function rowMessage(row: ResultRow, file: string): ParsedMessage {
   return message;
 }
 
-export const ediscovery = defineParser({
+export const ediscovery = defineFolderFormat({
   name: "ediscovery",
   description: "Microsoft Purview eDiscovery export folders (results CSV with custodians; .eml, .msg and PST items)",
-  sniff() {
-    return false; // a folder format: discovery asks claimsDirectory
-  },
-  claimsDirectory(_dirPath, entryNames) {
+  claims(_dirPath, entryNames) {
     return entryNames.some((name) => RESULTS_CSV.test(name)) && entryNames.some((name) => MARKERS.test(name));
   },
   async *parse(source, ctx) {
     const root = source.path;
-    if (!source.isDirectory || root === undefined) return;
     const files = await walk(root);
     const rel = (abs: string): string => relative(root, abs).split(sep).join("/");
     const rows: ResultRow[] = [];
@@ -280,7 +276,7 @@ export const ediscovery = defineParser({
         }
         try {
           // The results CSV may still name the owner: parsePstStore's own owner warning waits for finish().
-          const quiet: ParseContext = {
+          const quiet: FileContext = {
             ...ctx,
             warn: (ref, message) => (message.startsWith("mailbox owner unknown") ? undefined : ctx.warn(ref, message)),
           };

@@ -2,13 +2,13 @@
  * One RFC 5322 message per file (`.eml`, EML trees exported per folder). The folder is the file's
  * directory below the owner's path component (or the `--mailbox-map` prefix).
  */
-import { defineParser } from "../../model/format.js";
+import { defineFileFormat } from "../../model/format.js";
 import { looksLikeMessage } from "./mail-headers.js";
 import { fileFolder, ownerWarning, resolveOwner } from "./mailbox-path.js";
 import { buildMessage } from "./message-record.js";
 import { scanStream } from "./message-scan.js";
 
-export const eml = defineParser({
+export const eml = defineFileFormat({
   name: "eml",
   description: "Single RFC 5322 messages (.eml files, EML folder trees)",
   sniff(head, file) {

@@ -1,5 +1,5 @@
 /**
- * Maildir and Maildir++ folders (a FOLDER parser): `cur/` and `new/` of the root (INBOX) and of
+ * Maildir and Maildir++ folders (a folder format): `cur/` and `new/` of the root (INBOX) and of
  * every `.Sub.Folder`, flags from the `:2,` suffix, keywords from `dovecot-keywords`, and each
  * folder's `dovecot-uidlist` for its UIDVALIDITY and the UID of every file: what turns the UIDs
  * in Dovecot's logs into Message-IDs.
@@ -7,7 +7,7 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { RecordRef } from "../../model/events.js";
-import { defineParser, type ParseContext } from "../../model/format.js";
+import { defineFolderFormat, type FolderContext } from "../../model/format.js";
 import { resolveOwner, ownerWarning } from "./mailbox-path.js";
 import { readLines } from "../../lib/lines.js";
 import { buildMessage } from "./message-record.js";
@@ -60,7 +60,7 @@ async function listNames(dir: string): Promise<string[]> {
 }
 
 /** Reads `dovecot-uidlist` (versions 3 and 1); a malformed line is a warning. */
-async function readUidList(ctx: ParseContext, path: string): Promise<UidList | undefined> {
+async function readUidList(ctx: FolderContext, path: string): Promise<UidList | undefined> {
   let opened;
   try {
     opened = ctx.openMember(path);
@@ -102,7 +102,7 @@ async function readUidList(ctx: ParseContext, path: string): Promise<UidList | u
   return list;
 }
 
-async function readKeywords(ctx: ParseContext, path: string): Promise<Map<number, string>> {
+async function readKeywords(ctx: FolderContext, path: string): Promise<Map<number, string>> {
   const keywords = new Map<number, string>();
   let opened;
   try {
@@ -121,19 +121,15 @@ async function readKeywords(ctx: ParseContext, path: string): Promise<Map<number
   return keywords;
 }
 
-export const maildir = defineParser({
+export const maildir = defineFolderFormat({
   name: "maildir",
   description: "Maildir / Maildir++ folders with Dovecot's dovecot-uidlist (UIDVALIDITY and UIDs) and dovecot-keywords",
-  sniff() {
-    return false; // a folder format: discovery asks claimsDirectory
-  },
-  claimsDirectory(_dirPath, entryNames) {
+  claims(_dirPath, entryNames) {
     const names = new Set(entryNames);
     return names.has("cur") && names.has("new") && (names.has("tmp") || names.has("dovecot-uidlist"));
   },
   async *parse(source, ctx) {
     const root = source.path;
-    if (!source.isDirectory || root === undefined) return;
     const owner = resolveOwner(source.file, ctx.options);
     let ownerWarned = false;
     const entries = await listNames(root);

@@ -4,7 +4,7 @@
  * attachments listed. One file usually holds one folder (taken from the path); `X-Folder` and
  * Takeout's `X-Gmail-Labels` name the folder per message where a whole mailbox sits in one file.
  */
-import { defineParser } from "../../model/format.js";
+import { defineFileFormat } from "../../model/format.js";
 import { buildMessage, fromLineDate, gmailFolder } from "./message-record.js";
 import { scanStream } from "./message-scan.js";
 import { mboxFolder, ownerWarning, resolveOwner } from "./mailbox-path.js";
@@ -12,7 +12,7 @@ import { mboxFolder, ownerWarning, resolveOwner } from "./mailbox-path.js";
 const FIRST_LINE = /^From \S+.*\d{4}\s*$/;
 const HEADER_LINE = /^[!-9;-~]+[ \t]*:/;
 
-export const mbox = defineParser({
+export const mbox = defineFileFormat({
   name: "mbox",
   description: "mbox mailbox files (mboxo/mboxrd/mboxcl/cl2, Thunderbird, Google Takeout, readpst -r)",
   sniff(head) {

@@ -3,14 +3,14 @@
  * @kenjiuno/msgreader. A .msg is a compound file read whole, so files above a size limit are
  * reported rather than read.
  */
-import { defineParser } from "../../model/format.js";
+import { defineFileFormat } from "../../model/format.js";
 import { fileFolder, ownerWarning, resolveOwner } from "./mailbox-path.js";
 import { looksLikeMsg, msgMessageFields, readMsg } from "./msg-read.js";
 
 /** A .msg is parsed in memory: larger ones get a warning instead. */
 export const MSG_SIZE_LIMIT = 256 * 1024 * 1024;
 
-export const msg = defineParser({
+export const msg = defineFileFormat({
   name: "msg",
   description: "Outlook .msg messages (compound files)",
   sniff(head, file) {

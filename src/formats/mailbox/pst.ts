@@ -3,7 +3,7 @@
  * random access, so it reads `source.path`; a PST inside an archive has no path and is read into
  * memory only when it is small (else a warning says to extract it).
  */
-import { defineParser, type EvidenceSource, type ParseContext } from "../../model/format.js";
+import { defineFileFormat, type FileSource, type FileContext } from "../../model/format.js";
 import type { ParsedItem } from "../../model/format.js";
 import { addressInComponent, ownerWarning, resolveOwner } from "./mailbox-path.js";
 import { isMailClass, isNoise, isPstHead, openPst, pstMessageFields, quietly, walkPst, type PstStore } from "./pst-read.js";
@@ -11,16 +11,16 @@ import { isMailClass, isNoise, isPstHead, openPst, pstMessageFields, quietly, wa
 /** Largest PST read into memory when it has no path on disk (archive members). */
 export const PST_IN_MEMORY_LIMIT = 64 * 1024 * 1024;
 
-async function readAll(source: EvidenceSource): Promise<Buffer> {
+async function readAll(source: FileSource): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of source.stream()) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
   return Buffer.concat(chunks);
 }
 
 /** Opens the PST of `source`, or warns why it cannot be read. */
-async function open(source: EvidenceSource, ctx: ParseContext): Promise<PstStore | undefined> {
+async function open(source: FileSource, ctx: FileContext): Promise<PstStore | undefined> {
   let input: string | Buffer;
-  if (source.path !== undefined && !source.isDirectory) {
+  if (source.path !== undefined) {
     input = source.path;
   } else if (source.size <= PST_IN_MEMORY_LIMIT) {
     input = await readAll(source);
@@ -41,7 +41,7 @@ async function open(source: EvidenceSource, ctx: ParseContext): Promise<PstStore
 export async function* parsePstStore(
   store: PstStore,
   file: string,
-  ctx: ParseContext,
+  ctx: FileContext,
   place: { member?: string; mailbox?: string } = {},
 ): AsyncGenerator<ParsedItem> {
   const member = place.member !== undefined ? { member: place.member } : {};
@@ -90,7 +90,7 @@ export async function* parsePstStore(
   }
 }
 
-export const pst = defineParser({
+export const pst = defineFileFormat({
   name: "pst",
   description: "Outlook PST/OST files (folder tree, headers, recipients, attachment names)",
   sniff(head) {

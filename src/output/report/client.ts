@@ -6,6 +6,9 @@
  */
 import type { AttackerAddress, AttackerRow, COL as ColLayout, EvidenceFile, Moment, ReportData, ReportFinding, Table } from "./data.js";
 
+/** The formats registry's display names, written into the script by page.ts (clientScript). */
+declare const SOURCE_DISPLAY_NAMES: Record<string, string>;
+
 export function reportClient(COL: typeof ColLayout): void {
   const dataNode = document.getElementById("report-data");
   const data = JSON.parse(dataNode?.textContent ?? "null") as ReportData;
@@ -265,15 +268,7 @@ export function reportClient(COL: typeof ColLayout): void {
 
   // ---------- chart ----------
   /** What a director calls each log source; unknown parsers keep their own name. */
-  const SOURCE_NAMES: Record<string, string> = {
-    "dovecot-log": "Mail server log (Dovecot)",
-    "dovecot-events": "Mail server events (Dovecot)",
-    "entra-signins-json": "Microsoft sign-ins (Graph)",
-    "entra-signins-csv": "Microsoft sign-ins (portal)",
-    "m365-audit-csv": "Microsoft 365 audit log",
-    "m365-audit-json": "Microsoft 365 audit log (API)",
-    "imap-acquisition": "IMAP collection",
-  };
+  const SOURCE_NAMES: Record<string, string> = SOURCE_DISPLAY_NAMES;
   const sourceName = (parser: string): string => SOURCE_NAMES[parser] ?? parser;
   const MOMENT_COLOURS: Record<string, string> = {
     "first-failure": "#b26b00",

@@ -9,7 +9,7 @@ import { hunts } from "../../../src/analysis/hunts/index.js";
 import { runHunts } from "../../../src/analysis/run-hunts.js";
 import { ingest } from "../../../src/evidence/pipeline.js";
 import { CaseStore } from "../../../src/store/case-store.js";
-import { parsers } from "../../../src/formats/index.js";
+import { fileFormats, folderFormats } from "../../../src/formats/index.js";
 
 /** The Sentinel training lab's OfficeActivity exports (Azure/Azure-Sentinel, MIT; see fixtures/README.md). */
 const SENTINEL = join(import.meta.dirname, "../../../fixtures/m365/m365-audit-csv");
@@ -22,7 +22,7 @@ async function huntOver(evidence: string[], override?: string): Promise<Finding[
     for (const file of evidence) copyFileSync(file, join(work, "evidence", file.slice(file.lastIndexOf("/") + 1)));
     const store = await CaseStore.create(join(work, "case"));
     try {
-      await ingest(store, { roots: [join(work, "evidence")], parsers, parse: { year: 2026 }, exclude: [join(work, "case")] });
+      await ingest(store, { roots: [join(work, "evidence")], fileFormats, folderFormats, parse: { year: 2026 }, exclude: [join(work, "case")] });
       await markDuplicates(store);
       return await runHunts(store, loadHuntConfig(override));
     } finally {

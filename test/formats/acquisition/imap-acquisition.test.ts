@@ -2,11 +2,13 @@
  * imap-acquisition: the folder `mailtrail acquire imap` writes (fixture taken from the real Dovecot
  * of the integration harness), read back with UIDs, UIDVALIDITY, flags and folders from its journal.
  */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ParsedMessage } from "../../../src/model/messages.js";
 import { imapAcquisition } from "../../../src/formats/acquisition/imap-acquisition.js";
-import { countBy, runFolderParser } from "../harness.js";
+import { fileFormats } from "../../../src/formats/index.js";
+import { countBy, expectedWarnings, runFolderParser } from "../harness.js";
 
 const FIXTURES = new URL("../../../fixtures/acquisition/imap-acquisition/", import.meta.url).pathname;
 const GOOD = join(FIXTURES, "alice@agency.example");
@@ -18,10 +20,12 @@ function messages(items: unknown[]): ParsedMessage[] {
 
 describe("imap-acquisition parser", () => {
   it("claims an acquisition account folder and nothing else", () => {
-    expect(imapAcquisition.claimsDirectory?.(GOOD, ["INBOX", "Sent", "acquisition.json", "imap-journal.jsonl"])).toBe(true);
-    expect(imapAcquisition.claimsDirectory?.(GOOD, ["INBOX", "acquisition.json"])).toBe(false);
-    expect(imapAcquisition.claimsDirectory?.(GOOD, ["cur", "new", "tmp", "dovecot-uidlist"])).toBe(false);
-    expect(imapAcquisition.sniff(Buffer.from('{"type":"run"}\n'), "imap-journal.jsonl")).toBe(false);
+    expect(imapAcquisition.claims(GOOD, ["INBOX", "Sent", "acquisition.json", "imap-journal.jsonl"])).toBe(true);
+    expect(imapAcquisition.claims(GOOD, ["INBOX", "acquisition.json"])).toBe(false);
+    expect(imapAcquisition.claims(GOOD, ["cur", "new", "tmp", "dovecot-uidlist"])).toBe(false);
+    // Outside its account folder the journal is no file format's (it is read only as a member).
+    const journal = readFileSync(join(GOOD, "imap-journal.jsonl"));
+    expect(fileFormats.filter((format) => format.sniff(journal, "imap-journal.jsonl")).map((format) => format.name)).toEqual([]);
   });
 
   it("reads every message with its folder, UID, UIDVALIDITY, flags and owner; no warning", async () => {
@@ -58,7 +62,7 @@ describe("imap-acquisition parser", () => {
       ["INBOX", 1, "broken@agency.example"],
       ["INBOX", 2, "broken@agency.example"],
     ]);
-    expect(run.warnings).toHaveLength(3);
+    expect(run.warnings).toHaveLength(expectedWarnings(FIXTURES, "bad/broken@agency.example"));
     expect(run.warnings[0]?.ref).toEqual({ member: "INBOX/2.eml", offset: 0 });
     expect(run.warnings[0]?.message).toMatch(/^SHA-256 [0-9a-f]{64} differs from the [0-9a-f]{64} recorded when it was acquired/);
     expect(run.warnings[1]).toEqual({ ref: { member: "imap-journal.jsonl", line: 6 }, message: "message file INBOX/3.eml listed in the journal is missing" });

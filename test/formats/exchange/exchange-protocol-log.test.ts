@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { exchangeProtocolLog, splitCsvLine } from "../../../src/formats/exchange/exchange-protocol-log.js";
 import { parseContext, uidItems } from "../../../src/formats/exchange/protocol.js";
-import { parsers } from "../../../src/formats/index.js";
+import { fileFormats } from "../../../src/formats/index.js";
 import type { AuthEvent, MailChangeEvent, MailReadEvent, ParsedEvent, SearchEvent, SessionEndEvent } from "../../../src/model/events.js";
 import type { ParsedItem } from "../../../src/model/format.js";
 import { countBy, runParser } from "../harness.js";
@@ -216,7 +216,7 @@ describe("exchange-protocol-log: bad input", () => {
         smtp.toString("utf8"),
     );
     expect(exchangeProtocolLog.sniff(smtpWithHeader, "RECV2024.LOG")).toBe(false);
-    expect(parsers.find((parser) => parser.sniff(smtp, "x.log"))?.name).not.toBe("exchange-protocol-log");
+    expect(fileFormats.find((parser) => parser.sniff(smtp, "x.log"))?.name).not.toBe("exchange-protocol-log");
   });
 
   it("a BOM and CRLF line ends are read", async () => {

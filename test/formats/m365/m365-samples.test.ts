@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ParsedEvent } from "../../../src/model/events.js";
 import { HEAD_BYTES } from "../../../src/model/format.js";
-import { parsers } from "../../../src/formats/index.js";
+import { fileFormats } from "../../../src/formats/index.js";
 import { countBy, runParserOnFile } from "../harness.js";
 
 const SAMPLES = new URL("../../../fixtures/m365/", import.meta.url).pathname;
@@ -37,11 +37,11 @@ describe("Microsoft 365 samples", () => {
     it(`${file}: ${parserName ?? "not mine"}, ${count} events, ${warnings} warnings`, async () => {
       const path = join(SAMPLES, file);
       const head = readFileSync(path).subarray(0, HEAD_BYTES);
-      const claimed = parsers.find((parser) => parser.sniff(head, path));
+      const claimed = fileFormats.find((parser) => parser.sniff(head, path));
       if (parserName === undefined) {
         expect(M365_PARSERS.has(claimed?.name ?? "")).toBe(false);
         // Forced through every Microsoft 365 parser, it crashes none and invents no mail event.
-        for (const parser of parsers.filter((candidate) => M365_PARSERS.has(candidate.name))) {
+        for (const parser of fileFormats.filter((candidate) => M365_PARSERS.has(candidate.name))) {
           const run = await runParserOnFile(parser, path);
           const mail = (run.items as ParsedEvent[]).filter((event) => event.kind !== "other");
           expect(mail).toEqual([]);

@@ -3,16 +3,16 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ParsedMessage } from "../../../src/model/messages.js";
 import { ediscovery } from "../../../src/formats/mailbox/ediscovery.js";
-import { runFolderParser } from "../harness.js";
+import { expectedWarnings, runFolderParser } from "../harness.js";
 
 const FIXTURES = new URL("../../../fixtures/mailbox/ediscovery/", import.meta.url).pathname;
 const EXPORT = join(FIXTURES, "case-4711-export");
 
 describe("ediscovery: a Purview export folder", () => {
   it("claims an export folder (results CSV plus Manifest.xml or Exchange/), not others", () => {
-    expect(ediscovery.claimsDirectory?.(EXPORT, readdirSync(EXPORT))).toBe(true);
-    expect(ediscovery.claimsDirectory?.("/x", ["Results.csv"])).toBe(false);
-    expect(ediscovery.claimsDirectory?.("/x", ["cur", "new", "tmp"])).toBe(false);
+    expect(ediscovery.claims(EXPORT, readdirSync(EXPORT))).toBe(true);
+    expect(ediscovery.claims("/x", ["Results.csv"])).toBe(false);
+    expect(ediscovery.claims("/x", ["cur", "new", "tmp"])).toBe(false);
   });
 
   it("every item with its custodian from the results CSV; items only in the CSV are listed too", async () => {
@@ -55,6 +55,7 @@ describe("ediscovery: bad input", () => {
       ["Exchange/x@agency.example/Inbox/fine.eml", "x@agency.example"],
       ["Exchange/x@agency.example/Inbox/noheaders.eml", "x@agency.example"],
     ]);
+    expect(run.warnings).toHaveLength(expectedWarnings(FIXTURES, "bad/broken-export"));
     expect(run.warnings.map((w) => [w.ref, w.message.replace(/: .*$/s, "")])).toEqual([
       [{ member: "Results.csv", line: 3 }, "record has 5 fields, the header has 4"],
       [{ member: "Exchange/unknown/Inbox/orphan.eml", offset: 0 }, "mailbox owner unknown for broken-export/Exchange/unknown/Inbox/orphan.eml"],

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ParsedMessage } from "../../../src/model/messages.js";
 import { maildir, maildirFlags } from "../../../src/formats/mailbox/maildir.js";
-import { runFolderParser } from "../harness.js";
+import { expectedWarnings, runFolderParser } from "../harness.js";
 
 const FIXTURES = new URL("../../../fixtures/mailbox/maildir/", import.meta.url).pathname;
 const ALICE = join(FIXTURES, "alice@agency.example");
@@ -22,9 +22,9 @@ function uidlist(dir: string): { validity: number; uids: Map<string, number> } {
 
 describe("maildir: a Maildir++ written by a real Dovecot (scripts/make-maildir-fixture.sh)", () => {
   it("claims a Maildir root, not other folders", () => {
-    expect(maildir.claimsDirectory?.(ALICE, readdirSync(ALICE))).toBe(true);
-    expect(maildir.claimsDirectory?.(FIXTURES, readdirSync(FIXTURES))).toBe(false);
-    expect(maildir.claimsDirectory?.("/x", ["cur", "notes.txt"])).toBe(false);
+    expect(maildir.claims(ALICE, readdirSync(ALICE))).toBe(true);
+    expect(maildir.claims(FIXTURES, readdirSync(FIXTURES))).toBe(false);
+    expect(maildir.claims("/x", ["cur", "notes.txt"])).toBe(false);
   });
 
   it("every file is listed with the UID and UIDVALIDITY of dovecot-uidlist", async () => {
@@ -92,6 +92,7 @@ describe("maildir: bad input", () => {
       ["<unlisted@agency.example>", undefined],
     ]);
     expect(messages.map((m) => m.uidValidity)).toEqual([1795700000, 1795700000, 1795700000]);
+    expect(run.warnings).toHaveLength(expectedWarnings(FIXTURES, "bad/broken@agency.example"));
     expect(run.warnings).toEqual([
       { ref: { member: "dovecot-uidlist", line: 4 }, message: "dovecot-uidlist line not understood: zzz not a uid line" },
       { ref: { member: "cur/1795700000.M1P1.host", offset: 0 }, message: 'Maildir file name without ":2," in cur/: flags unknown' },

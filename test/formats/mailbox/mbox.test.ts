@@ -189,14 +189,13 @@ describe("mbox: a 100 MB attachment", () => {
       const source = {
         file: "x/alice@agency.example/Inbox/mbox",
         path: big.path,
-        isDirectory: false,
         size: 0,
         mtime: new Date(),
         stream: () => createReadStream(big.path).pipe(sampler),
       };
       const found: ParsedMessage[] = [];
       const warnings: string[] = [];
-      const ctx = { warn: (_ref: unknown, message: string) => warnings.push(message), note: () => undefined, options: {}, openMember: () => { throw new Error("no"); } };
+      const ctx = { warn: (_ref: unknown, message: string) => warnings.push(message), note: () => undefined, options: {} };
       for await (const item of mbox.parse(source, ctx)) found.push(item as ParsedMessage);
       expect(warnings).toEqual([]);
       expect(found.map((m) => m.messageId)).toEqual(["<small-1@agency.example>", "<big@agency.example>", "<small-3@agency.example>"]);

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { RecordRef } from "../../../src/model/events.js";
 import type { ParsedMessage } from "../../../src/model/messages.js";
-import type { EvidenceSource, ParsedItem } from "../../../src/model/format.js";
+import type { FileSource, ParsedItem } from "../../../src/model/format.js";
 import { pst, PST_IN_MEMORY_LIMIT } from "../../../src/formats/mailbox/pst.js";
 import { chunkedStream } from "../harness.js";
 
@@ -15,10 +15,9 @@ async function runPst(relative: string, file = `evidence/${relative}`, options: 
   const items: ParsedItem[] = [];
   const warnings: { ref: RecordRef; message: string }[] = [];
   const notes: string[] = [];
-  const source: EvidenceSource = {
+  const source: FileSource = {
     file,
     ...(options.withPath === false ? {} : { path: abs }),
-    isDirectory: false,
     size: options.size ?? data.length,
     mtime: new Date("2026-11-27T00:00:00Z"),
     stream: () => chunkedStream(data, 65536),
@@ -27,9 +26,6 @@ async function runPst(relative: string, file = `evidence/${relative}`, options: 
     warn: (ref: RecordRef, message: string) => warnings.push({ ref, message }),
     note: (message: string) => notes.push(message),
     options: {},
-    openMember: () => {
-      throw new Error("not a folder parser");
-    },
   };
   for await (const item of pst.parse(source, ctx)) items.push(item);
   return { messages: items as ParsedMessage[], warnings, notes };
