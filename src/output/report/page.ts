@@ -4,8 +4,8 @@
  */
 import { createHash } from "node:crypto";
 import { DISPLAY_NAMES } from "../../formats/index.js";
-import { reportClient } from "./client.js";
 import { COL, type ReportData } from "./data.js";
+import { REPORT_CLIENT_BUNDLE, REPORT_CLIENT_GLOBAL } from "./generated/client-bundle.js";
 import { REPORT_CSS } from "./style.js";
 
 /**
@@ -21,22 +21,11 @@ export function cspHash(text: string): string {
 }
 
 /**
- * The display names of the formats registry as the object literal the client's source names
- * SOURCE_DISPLAY_NAMES, one entry a line, indented as the statement it sits in (so the page
- * script reads as if the literal were written there).
+ * The page script: the browser code bundled at build time (client/), called with the row layout
+ * and the formats registry's display names.
  */
-function withDisplayNames(source: string): string {
-  const marker = /^([ \t]*).*\bSOURCE_DISPLAY_NAMES\b/m.exec(source);
-  if (!marker) throw new Error("report client script does not use SOURCE_DISPLAY_NAMES");
-  const indent = marker[1] ?? "";
-  const entries = Object.entries(DISPLAY_NAMES).map(([name, display]) => `${indent}    ${JSON.stringify(name)}: ${JSON.stringify(display)},`);
-  const literal = `{\n${entries.join("\n")}\n${indent}}`;
-  return source.replace(/\bSOURCE_DISPLAY_NAMES\b/, () => literal);
-}
-
-/** The page script: the client function's own source, called with the row layout. */
 export function clientScript(): string {
-  const script = `"use strict";(${withDisplayNames(reportClient.toString())})(${JSON.stringify(COL)});`;
+  const script = `${REPORT_CLIENT_BUNDLE}${REPORT_CLIENT_GLOBAL}.renderReport(${embeddableJson(COL)}, ${embeddableJson(DISPLAY_NAMES)});`;
   // Our own code must not be able to close its block either.
   if (/<\/script|<!--/i.test(script)) throw new Error("report client script contains '</script' or '<!--'");
   return script;
