@@ -59,7 +59,9 @@ export async function buildReportClient() {
   writeFileSync(OUT, text);
 }
 
-/** vitest's globalSetup hook (vitest.config.ts). */
-export const setup = buildReportClient;
+/** vitest's globalSetup hook (vitest.config.ts): the bundle before any test runs. */
+export async function setup() {
+  await buildReportClient();
+}
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await buildReportClient();

@@ -7,7 +7,7 @@ const INGEST_OUTPUTS = ["manifest.json", "warnings.jsonl", "summary.json", "case
 const ANALYSIS_OUTPUTS = ["report.html", "timeline.csv", "timeline.jsonl", "timesketch.jsonl", "findings.json", "affected-employees.csv", "exposed-messages.csv"];
 
 /** The short human summary printed at the end of a command. */
-export function humanSummary(command: string, summary: Summary, outDir: string): string {
+function humanSummary(command: string, summary: Summary, outDir: string): string {
   const lines = [
     `mailtrail ${command}: ${summary.files.total} files (${summary.files.parsed} parsed, ${summary.files.unrecognised} unrecognised, ${summary.files.failed} with errors)`,
     `  ${summary.records} records -> ${summary.events} events (${summary.duplicates_dropped.total} duplicates dropped), ${summary.warnings} warnings`,

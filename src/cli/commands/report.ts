@@ -9,7 +9,7 @@ import { caseFolder } from "../options.js";
 /** The case files the report is built from; a folder holding none of them is not a case. */
 const CASE_MARKERS = ["summary.json", "manifest.json", "timeline.jsonl"];
 
-export async function reportCase(caseDir: string): Promise<string> {
+async function reportCase(caseDir: string): Promise<string> {
   const dir = resolve(caseDir);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new MailtrailError("NOT_A_CASE", `no such case folder: ${caseDir}`);
   if (!CASE_MARKERS.some((name) => existsSync(join(dir, name)))) {

@@ -7,7 +7,7 @@ import { MailtrailError } from "../../model/errors.js";
 import { CaseStore } from "../../store/case-store.js";
 import { defineCommand, type CliContext } from "../context.js";
 
-export interface VerifyResult {
+interface VerifyResult {
   checked: number;
   mismatches: string[];
   missing: string[];
@@ -15,7 +15,7 @@ export interface VerifyResult {
 }
 
 /** Re-hashes every evidence file listed in the case against the hash taken at ingest. */
-export async function verifyCase(caseDir: string): Promise<VerifyResult> {
+async function verifyCase(caseDir: string): Promise<VerifyResult> {
   const manifestPath = join(caseDir, "manifest.json");
   if (!existsSync(manifestPath)) throw new MailtrailError("NOT_A_CASE", `no manifest.json in ${caseDir}`);
   const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { evidence: string[] };

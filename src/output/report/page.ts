@@ -12,11 +12,11 @@ import { REPORT_CSS } from "./style.js";
  * JSON that cannot end or confuse its `<script>` block: `<`, `>` and `&` become `\u003c` ...
  * (so `</script>` or `<!--` in a subject stays data), and so do U+2028/2029.
  */
-export function embeddableJson(value: unknown): string {
+function embeddableJson(value: unknown): string {
   return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
-export function cspHash(text: string): string {
+function cspHash(text: string): string {
   return `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
 }
 
@@ -35,7 +35,7 @@ export function clientScript(): string {
  * The policy: nothing may load (default-src 'none', no connect-src), only our script and style run
  * (by hash, so no injected element could), images only from data: URLs, no forms, no base URL.
  */
-export function contentSecurityPolicy(script: string, style: string): string {
+function contentSecurityPolicy(script: string, style: string): string {
   return [
     "default-src 'none'",
     `script-src ${cspHash(script)}`,
