@@ -1,11 +1,13 @@
 import type { AffectedRow } from "../analysis/affected.js";
 import type { Summary } from "../output/case-files.js";
+import type { CliIo } from "./context.js";
+import type { OutputResult } from "./stages.js";
 
 const INGEST_OUTPUTS = ["manifest.json", "warnings.jsonl", "summary.json", "case.duckdb"];
 const ANALYSIS_OUTPUTS = ["report.html", "timeline.csv", "timeline.jsonl", "timesketch.jsonl", "findings.json", "affected-employees.csv", "exposed-messages.csv"];
 
 /** The short human summary printed at the end of a command. */
-export function humanSummary(command: string, summary: Summary, outDir: string): string {
+function humanSummary(command: string, summary: Summary, outDir: string): string {
   const lines = [
     `mailtrail ${command}: ${summary.files.total} files (${summary.files.parsed} parsed, ${summary.files.unrecognised} unrecognised, ${summary.files.failed} with errors)`,
     `  ${summary.records} records -> ${summary.events} events (${summary.duplicates_dropped.total} duplicates dropped), ${summary.warnings} warnings`,
@@ -28,4 +30,10 @@ export function humanSummary(command: string, summary: Summary, outDir: string):
 export function affectedText(rows: readonly AffectedRow[], outDir: string): string {
   const lines = rows.map((row) => `  ${row.exposure.padEnd(13)} ${(row.displayName || row.email).padEnd(28)} ${row.accountCompromised ? "account compromised; " : ""}${row.messagesExposed} message(s) exposed`);
   return `${rows.length} affected (details in ${outDir}/affected-employees.csv)\n${lines.join("\n")}\n`;
+}
+
+/** Prints a case command's summary: as JSON with `--json`, else in words. */
+export function printSummary(io: CliIo, json: boolean, command: string, result: OutputResult): void {
+  if (json) io.stdout(`${JSON.stringify(result.summary, null, 2)}\n`);
+  else io.stdout(humanSummary(command, result.summary, result.outDir));
 }

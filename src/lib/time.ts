@@ -113,15 +113,6 @@ export class YearResolver {
   }
 }
 
-/** ISO 8601 with an offset or Z (`2026-11-26T14:05:57.694554+00:00`) to epoch ms; NaN if not one. */
-export function parseIsoWithZone(text: string): number {
-  return Date.parse(text);
-}
-
-export function pad2(value: number): string {
-  return value < 10 ? `0${value}` : String(value);
-}
-
 /** Decodes a daemontools TAI64N label (`@400000004c91b044077a9e94`) to epoch ms. */
 export function tai64nToMs(label: string): number {
   const hex = label.startsWith("@") ? label.slice(1) : label;

@@ -172,6 +172,15 @@ describe("exit codes and errors (the built binary)", () => {
     expect(execFileSync(process.execPath, [BIN, "run", "--help"], { encoding: "utf8" })).toContain("--ioc");
   });
 
+  it("--jobs is accepted, and its help says it has no effect in this version", async () => {
+    const help = execFileSync(process.execPath, [BIN, "ingest", "--help"], { encoding: "utf8" }).replace(/\s+/g, " ");
+    expect(help).toContain("--jobs files read at once: accepted, but has no effect in this version (files are read one at a time)");
+    const one = await runCli(["ingest", evidence, "--out", join(work, "jobs-1"), "--year", "2026", "--quiet"]);
+    const four = await runCli(["ingest", evidence, "--out", join(work, "jobs-4"), "--year", "2026", "--quiet", "--jobs", "4"]);
+    expect([one.code, four.code]).toEqual([0, 0]);
+    expect(readFileSync(join(work, "jobs-4", "summary.json"), "utf8")).toBe(readFileSync(join(work, "jobs-1", "summary.json"), "utf8"));
+  });
+
   it("2 on usage errors, 1 on failures, with a clear message", () => {
     const unknown = cli("frobnicate");
     expect(unknown.status).toBe(2);

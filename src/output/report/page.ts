@@ -4,39 +4,28 @@
  */
 import { createHash } from "node:crypto";
 import { DISPLAY_NAMES } from "../../formats/index.js";
-import { reportClient } from "./client.js";
 import { COL, type ReportData } from "./data.js";
+import { REPORT_CLIENT_BUNDLE, REPORT_CLIENT_GLOBAL } from "./generated/client-bundle.js";
 import { REPORT_CSS } from "./style.js";
 
 /**
  * JSON that cannot end or confuse its `<script>` block: `<`, `>` and `&` become `\u003c` ...
  * (so `</script>` or `<!--` in a subject stays data), and so do U+2028/2029.
  */
-export function embeddableJson(value: unknown): string {
+function embeddableJson(value: unknown): string {
   return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
-export function cspHash(text: string): string {
+function cspHash(text: string): string {
   return `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
 }
 
 /**
- * The display names of the formats registry as the object literal the client's source names
- * SOURCE_DISPLAY_NAMES, one entry a line, indented as the statement it sits in (so the page
- * script reads as if the literal were written there).
+ * The page script: the browser code bundled at build time (client/), called with the row layout
+ * and the formats registry's display names.
  */
-function withDisplayNames(source: string): string {
-  const marker = /^([ \t]*).*\bSOURCE_DISPLAY_NAMES\b/m.exec(source);
-  if (!marker) throw new Error("report client script does not use SOURCE_DISPLAY_NAMES");
-  const indent = marker[1] ?? "";
-  const entries = Object.entries(DISPLAY_NAMES).map(([name, display]) => `${indent}    ${JSON.stringify(name)}: ${JSON.stringify(display)},`);
-  const literal = `{\n${entries.join("\n")}\n${indent}}`;
-  return source.replace(/\bSOURCE_DISPLAY_NAMES\b/, () => literal);
-}
-
-/** The page script: the client function's own source, called with the row layout. */
 export function clientScript(): string {
-  const script = `"use strict";(${withDisplayNames(reportClient.toString())})(${JSON.stringify(COL)});`;
+  const script = `${REPORT_CLIENT_BUNDLE}${REPORT_CLIENT_GLOBAL}.renderReport(${embeddableJson(COL)}, ${embeddableJson(DISPLAY_NAMES)});`;
   // Our own code must not be able to close its block either.
   if (/<\/script|<!--/i.test(script)) throw new Error("report client script contains '</script' or '<!--'");
   return script;
@@ -46,7 +35,7 @@ export function clientScript(): string {
  * The policy: nothing may load (default-src 'none', no connect-src), only our script and style run
  * (by hash, so no injected element could), images only from data: URLs, no forms, no base URL.
  */
-export function contentSecurityPolicy(script: string, style: string): string {
+function contentSecurityPolicy(script: string, style: string): string {
   return [
     "default-src 'none'",
     `script-src ${cspHash(script)}`,

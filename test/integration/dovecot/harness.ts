@@ -73,10 +73,6 @@ export function dovecotUnavailableReason(): string | undefined {
   return undefined;
 }
 
-export function dovecotAvailable(): boolean {
-  return dovecotUnavailableReason() === undefined;
-}
-
 /** A port free on both 127.0.0.1 and ::1 (Dovecot listens on both). */
 async function freePort(taken: Set<number>): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {

@@ -1,11 +1,13 @@
+/** `mailtrail verify <case>`: the evidence re-hashed against the hashes taken at ingest. */
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { hashFile } from "../lib/hash.js";
-import { rootBase } from "../evidence/discover.js";
-import { MailtrailError } from "../model/errors.js";
-import { CaseStore } from "../store/case-store.js";
+import { hashFile } from "../../lib/hash.js";
+import { rootBase } from "../../evidence/discover.js";
+import { MailtrailError } from "../../model/errors.js";
+import { CaseStore } from "../../store/case-store.js";
+import { defineCommand, type CliContext } from "../context.js";
 
-export interface VerifyResult {
+interface VerifyResult {
   checked: number;
   mismatches: string[];
   missing: string[];
@@ -13,7 +15,7 @@ export interface VerifyResult {
 }
 
 /** Re-hashes every evidence file listed in the case against the hash taken at ingest. */
-export async function verifyCase(caseDir: string): Promise<VerifyResult> {
+async function verifyCase(caseDir: string): Promise<VerifyResult> {
   const manifestPath = join(caseDir, "manifest.json");
   if (!existsSync(manifestPath)) throw new MailtrailError("NOT_A_CASE", `no manifest.json in ${caseDir}`);
   const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { evidence: string[] };
@@ -44,4 +46,19 @@ export async function verifyCase(caseDir: string): Promise<VerifyResult> {
   for (const path of result.missing) lines.push(`  MISSING ${path}`);
   result.text = `${lines.join("\n")}\n`;
   return result;
+}
+
+export function verifyCommand(context: CliContext) {
+  return defineCommand({
+    command: "verify <case>",
+    describe: "re-hash the evidence against the case's manifest.json",
+    builder: (argv) => argv.positional("case", { type: "string", demandOption: true }),
+    handler: async (argv) => {
+      const result = await verifyCase(resolve(argv.case));
+      context.io.stdout(argv.json ? `${JSON.stringify(result, null, 2)}\n` : result.text);
+      if (result.mismatches.length > 0 || result.missing.length > 0) {
+        throw new MailtrailError("VERIFY_MISMATCH", `${result.mismatches.length} changed and ${result.missing.length} missing evidence files`);
+      }
+    },
+  });
 }
