@@ -3,6 +3,7 @@ import type { CaseStore } from "../store/case-store.js";
 
 const E = EVENTS.col;
 const F = FILES.col;
+const D = DUPLICATES.col;
 
 /**
  * De-duplication across overlapping exports (DESIGN.md §5.1): the same record id (per kind) is one
@@ -27,14 +28,14 @@ export async function markDuplicates(store: CaseStore): Promise<number> {
     ), ranked AS (
       SELECT *,
              row_number() OVER w AS rn,
-             first_value(${E.id}) OVER w AS kept_id,
+             first_value(${E.id}) OVER w AS ${D.keptId},
              first_value(${E.fileId}) OVER w AS kept_file
       FROM keyed
       -- Of the copies of one record, the fullest is kept (a Graph sign-in has coordinates its
       -- portal CSV copy lacks); among equals, the first in file order.
       WINDOW w AS (PARTITION BY k ORDER BY length(${E.data}) DESC, ${E.fileId}, ${E.seq})
     )
-    SELECT ${E.id}, kept_id, ${E.fileId} FROM ranked WHERE rn > 1 AND (by_record OR ${E.fileId} <> kept_file)
+    SELECT ${E.id} AS ${D.id}, ${D.keptId}, ${E.fileId} AS ${D.fileId} FROM ranked WHERE rn > 1 AND (by_record OR ${E.fileId} <> kept_file)
   `,
   );
   const count = await store.one({ n: bigint().notNull }, `SELECT count(*)::BIGINT AS n FROM ${DUPLICATES.name}`);

@@ -15,6 +15,7 @@ const M = MESSAGES.col;
 const A = ATTACKER_ITEMS.col;
 const X = EXPOSURES.col;
 const U = UID_NAMES.col;
+const G = EXPOSURE_GAPS.col;
 
 /** Access types of CONTRACT.md, in their canonical order. */
 export const ACCESS_ORDER = ["bind", "sync", "imap-fetch", "pop3", "search-hit", "copy", "move", "delete", "forward"] as const;
@@ -28,7 +29,7 @@ export async function buildLedger(store: CaseStore): Promise<void> {
   await store.replaceTable(
     SESSION_IPS,
     `
-    SELECT ${E.sessionId}, arg_min(${E.clientIp}, (${E.ts}, ${E.id})) AS ip FROM ${LIVE_EVENTS}
+    SELECT ${E.sessionId} AS ${SESSION_IPS.col.sessionId}, arg_min(${E.clientIp}, (${E.ts}, ${E.id})) AS ${SESSION_IPS.col.ip} FROM ${LIVE_EVENTS}
     WHERE ${E.sessionId} IS NOT NULL AND ${E.clientIp} IS NOT NULL GROUP BY ${E.sessionId}`,
   );
   // Every item of every attacker read or change, one row each, with the mailbox it belongs to.
@@ -41,18 +42,18 @@ export async function buildLedger(store: CaseStore): Promise<void> {
       SELECT e.${E.id}, e.${E.ts}, e.${E.kind}, e.${E.sessionId}, e.${E.clientIp}, e.${E.mailbox}, e.${E.userName}, e.${E.data}
       FROM ${LIVE_EVENTS} e WHERE e.${E.id} IN ${ATTACKER_IDS} AND e.${E.kind} IN ('mail.read', 'mail.change')
     )
-    SELECT e.${E.id} AS event_id, e.${E.ts}, e.${E.kind}, coalesce(e.${E.clientIp}, si.${SESSION_IPS.col.ip}) AS ip,
-           lower(coalesce(e.${E.mailbox}, e.${E.userName})) AS mailbox,
-           coalesce(${itemField("folder")}, ${eventField("folder", "e")}) AS folder,
-           ${itemField("messageId")} AS message_id,
-           ${itemField("uid")}::BIGINT AS uid,
+    SELECT e.${E.id} AS ${A.eventId}, e.${E.ts} AS ${A.ts}, e.${E.kind} AS ${A.kind}, coalesce(e.${E.clientIp}, si.${SESSION_IPS.col.ip}) AS ${A.ip},
+           lower(coalesce(e.${E.mailbox}, e.${E.userName})) AS ${A.mailbox},
+           coalesce(${itemField("folder")}, ${eventField("folder", "e")}) AS ${A.folder},
+           ${itemField("messageId")} AS ${A.messageId},
+           ${itemField("uid")}::BIGINT AS ${A.uid},
            CASE
              WHEN e.${E.kind} = 'mail.read' THEN
                CASE ${how}
                  WHEN 'bind' THEN 'bind' WHEN 'sync' THEN 'sync' WHEN 'prefetch' THEN 'imap-fetch' WHEN 'fetch' THEN 'imap-fetch'
                  WHEN 'access' THEN 'pop3' WHEN 'pop3' THEN 'pop3' WHEN 'search-hit' THEN 'search-hit' ELSE 'imap-fetch' END
              ELSE CASE ${eventField("op", "e")} WHEN 'copy' THEN 'copy' WHEN 'move' THEN 'move' WHEN 'delete' THEN 'delete' WHEN 'expunge' THEN 'delete' ELSE NULL END
-           END AS access
+           END AS ${A.access}
     FROM attacker_events e
     LEFT JOIN ${SESSION_IPS.name} si ON si.${SESSION_IPS.col.sessionId} = e.${E.sessionId},
     ${items("e")}`,
@@ -64,8 +65,8 @@ export async function buildLedger(store: CaseStore): Promise<void> {
   await store.replaceTable(
     UID_NAMES,
     `
-    SELECT lower(${E.userName}) AS mailbox, lower(coalesce(${itemField("folder")}, ${eventField("folder")})) AS folder, ${itemField("uid")}::BIGINT AS uid,
-           min(${itemField("messageId")}) AS message_id
+    SELECT lower(${E.userName}) AS ${U.mailbox}, lower(coalesce(${itemField("folder")}, ${eventField("folder")})) AS ${U.folder}, ${itemField("uid")}::BIGINT AS ${U.uid},
+           min(${itemField("messageId")}) AS ${U.messageId}
     FROM (SELECT ${E.userName}, ${E.data} FROM ${LIVE_EVENTS} WHERE ${E.kind} = 'mail.change' AND ${eventField("op")} IN ('expunge', 'delete', 'flag')
             AND lower(${E.userName}) IN (SELECT DISTINCT ${A.mailbox} FROM ${ATTACKER_ITEMS.name} WHERE ${A.uid} IS NOT NULL AND ${A.messageId} IS NULL)),
          ${items()}
@@ -79,7 +80,7 @@ export async function buildLedger(store: CaseStore): Promise<void> {
     `
     -- Items named by Message-ID (Bind, mail_log lines) or by UID resolved through the inventory.
     SELECT a.${A.eventId}, a.${A.ts}, a.${A.ip}, a.${A.access}, a.${A.mailbox}, a.${A.folder},
-           coalesce(a.${A.messageId}, m.${M.messageId}, u.${U.messageId}) AS message_id, a.${A.uid}
+           coalesce(a.${A.messageId}, m.${M.messageId}, u.${U.messageId}) AS ${X.messageId}, a.${A.uid}
     FROM ${ATTACKER_ITEMS.name} a
     LEFT JOIN ${MESSAGES.name} m ON a.${A.messageId} IS NULL AND a.${A.uid} IS NOT NULL AND lower(m.${M.mailbox}) = a.${A.mailbox}
          AND lower(m.${M.folder}) = lower(a.${A.folder}) AND m.${M.uid} = a.${A.uid}
@@ -101,8 +102,8 @@ export async function buildLedger(store: CaseStore): Promise<void> {
   await store.replaceTable(
     EXPOSURE_GAPS,
     `
-    SELECT lower(coalesce(e.${E.mailbox}, e.${E.userName})) AS mailbox, e.${E.id} AS event_id, e.${E.ts},
-           'Sync of folder ' || coalesce(${eventField("folder", "e")}, '?') || ': no export of this folder, its contents are unknown' AS gap
+    SELECT lower(coalesce(e.${E.mailbox}, e.${E.userName})) AS ${G.mailbox}, e.${E.id} AS ${G.eventId}, e.${E.ts} AS ${G.ts},
+           'Sync of folder ' || coalesce(${eventField("folder", "e")}, '?') || ': no export of this folder, its contents are unknown' AS ${G.gap}
     FROM ${LIVE_EVENTS} e
     WHERE ${sync}
       AND NOT EXISTS (SELECT 1 FROM ${MESSAGES.name} m WHERE lower(m.${M.mailbox}) = lower(coalesce(e.${E.mailbox}, e.${E.userName})) AND lower(m.${M.folder}) = lower(${eventField("folder", "e")}))
