@@ -2,7 +2,7 @@
  * Affected people (CONTRACT.md, affected-employees.csv): each person's (and shared mailbox's)
  * strongest exposure, with the reasons in words and the events behind them.
  */
-import { bigint, EVENTS, EXPOSURE_GAPS, EXPOSURES, jsonText, MESSAGES, pick, SESSION_IPS, varchar, varcharList } from "../model/columns.js";
+import { bigint, EVENTS, EXPOSURE_GAPS, EXPOSURES, jsonText, MESSAGES, pick, SESSION_IPS, varchar, varcharList, varcharListWithNulls } from "../model/columns.js";
 import type { MessageBody } from "../model/messages.js";
 import type { CaseStore } from "../store/case-store.js";
 import { eventField } from "../store/sql.js";
@@ -21,7 +21,7 @@ const MAILBOX_EXPOSURE = {
   mailbox: varchar().notNull,
   access: varchar().notNull,
   messages: bigint().notNull,
-  keys: varcharList().notNull,
+  keys: varcharListWithNulls().notNull,
   first: bigint().notNull,
   last: bigint().notNull,
   ips: varcharList(),
@@ -135,7 +135,8 @@ export async function computeAffected(store: CaseStore, directory: Directory): P
   for (const row of exposureRows) {
     const subject = subjectFor(row.mailbox);
     const access = row.access;
-    for (const key of row.keys) (READ_ACCESS.has(access) ? subject.read : subject.touched).add(key);
+    // An item named by neither Message-ID nor folder and UID has a NULL key: it still counts as one message.
+    for (const key of row.keys) (READ_ACCESS.has(access) ? subject.read : subject.touched).add(key as string);
     for (const ip of row.ips ?? []) subject.ips.add(ip);
     for (const eventId of row.events) seen(subject, row.first, null, eventId);
     seen(subject, row.last, null, row.events[0] ?? "");

@@ -3,7 +3,7 @@
  * propagation, pivots (followed with --expand), hunts, the exposure ledger and affected people.
  * Events are never changed: marks, findings and ledgers are tables beside them.
  */
-import { bigint, EVENTS, EXPOSURE_GAPS, MARKS, varchar, varcharList } from "../model/columns.js";
+import { bigint, EVENTS, EXPOSURE_GAPS, MARKS, varchar, varcharList, varcharListWithNulls } from "../model/columns.js";
 import type { CaseStore } from "../store/case-store.js";
 import { computeAffected, type AffectedRow } from "./affected.js";
 import type { Directory } from "./directory.js";
@@ -21,7 +21,7 @@ const G = EXPOSURE_GAPS.col;
 const IOC_ADDRESS = { ip: varchar().notNull, n: bigint().notNull, first: bigint().notNull, last: bigint().notNull, ids: varcharList().notNull, accounts: varcharList() };
 
 /** Unresolvable attacker access, per mailbox. */
-const MAILBOX_GAPS = { mailbox: varchar().notNull, gaps: varcharList().notNull, ids: varcharList().notNull, first: bigint().notNull };
+const MAILBOX_GAPS = { mailbox: varchar().notNull, gaps: varcharListWithNulls().notNull, ids: varcharList().notNull, first: bigint().notNull };
 
 export interface AnalysisOptions {
   iocs: Iocs;

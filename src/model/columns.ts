@@ -55,8 +55,13 @@ export const integer = (): Column<number | null> => new Column("INTEGER", "numbe
 export const bigint = (): Column<number | null> => new Column("BIGINT", "number");
 export const double = (): Column<number | null> => new Column("DOUBLE", "number");
 export const boolean = (): Column<boolean | null> => new Column("BOOLEAN", "boolean");
-/** A list of strings (query results only: `list(...)`). Its items are never NULL: filter them in SQL. */
+/**
+ * A list of strings (query results only: `list(...)`), for lists whose items cannot be NULL (a NOT
+ * NULL column, `FILTER (WHERE … IS NOT NULL)`): the reader does not check every item.
+ */
 export const varcharList = (): Column<string[] | null> => new Column("VARCHAR[]", "texts");
+/** A list of strings that may hold NULLs. */
+export const varcharListWithNulls = (): Column<(string | null)[] | null> => new Column("VARCHAR[]", "texts");
 /** JSON text, parsed once when the row is read. */
 export const jsonText = <T>(): Column<T | null> => new Column("VARCHAR", "json");
 
@@ -94,8 +99,6 @@ export interface Table<C extends Columns = Columns> {
   /** Session-only scratch tables (`CREATE TEMP TABLE`). */
   readonly temp: boolean;
 }
-
-export type TableRow<T extends Table> = RowOf<T["columns"]>;
 
 function table<C extends Columns>(name: string, columns: C, temp = false): Table<C> {
   const col = Object.fromEntries(Object.keys(columns).map((key) => [key, sqlIdentifier(key)])) as { [K in keyof C]: string };

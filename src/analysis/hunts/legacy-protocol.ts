@@ -1,5 +1,5 @@
 /** Sign-ins over legacy (basic-authentication) protocols, which bypass MFA (ATT&CK T1078, T1114.002). */
-import { bigint, EVENTS, varchar, varcharList } from "../../model/columns.js";
+import { bigint, EVENTS, varchar, varcharList, varcharListWithNulls } from "../../model/columns.js";
 import { eventField } from "../../store/sql.js";
 import type { Finding } from "../findings.js";
 import { LIVE_EVENTS } from "../views.js";
@@ -12,7 +12,7 @@ const E = EVENTS.col;
 const LEGACY_SIGNINS = {
   account: varchar().notNull,
   ip: varchar(),
-  protocols: varcharList(),
+  protocols: varcharListWithNulls(),
   failures: bigint().notNull,
   nEvents: bigint().notNull,
   ids: varcharList(),
