@@ -7,8 +7,6 @@ import { eventField } from "../../store/sql.js";
 import type { Finding, HuntConfig, Severity } from "../findings.js";
 import { LIVE_EVENTS } from "../views.js";
 
-export { ALL_COPIES, LIVE_EVENTS } from "../views.js";
-
 const E = EVENTS.col;
 
 const SEVERITIES: readonly Severity[] = ["info", "low", "medium", "high", "critical"];
