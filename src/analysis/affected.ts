@@ -2,13 +2,43 @@
  * Affected people (docs/output-contract.md, affected-employees.csv): each person's (and shared mailbox's)
  * strongest exposure, with the reasons in words and the events behind them.
  */
+import { bigint, EVENTS, EXPOSURE_GAPS, EXPOSURES, jsonText, MESSAGES, pick, SESSION_IPS, varchar, varcharList, varcharListWithNulls } from "../model/columns.js";
+import type { MessageBody } from "../model/messages.js";
 import type { CaseStore } from "../store/case-store.js";
+import { eventField } from "../store/sql.js";
 import { normalizeIdentity, type Directory } from "./directory.js";
 import { READ_ACCESS } from "./ledger.js";
 import { compromisedAccounts } from "./pivots.js";
+import { ATTACKER_IDS, LIVE_EVENTS } from "./views.js";
 
-const LIVE = "(SELECT * FROM events WHERE id NOT IN (SELECT id FROM duplicates))";
-const ATTACKER = "(SELECT DISTINCT id FROM marks)";
+const E = EVENTS.col;
+const X = EXPOSURES.col;
+const G = EXPOSURE_GAPS.col;
+const M = MESSAGES.col;
+
+/** Reads and touches of one mailbox by one access type. */
+const MAILBOX_EXPOSURE = {
+  mailbox: varchar().notNull,
+  access: varchar().notNull,
+  messages: bigint().notNull,
+  keys: varcharListWithNulls().notNull,
+  first: bigint().notNull,
+  last: bigint().notNull,
+  ips: varcharList(),
+  events: varcharList().notNull,
+  firstIp: varchar(),
+};
+
+/** When and from where the attacker acted as an account or in a mailbox. */
+const ACTIVITY = { subject: varchar().notNull, first: bigint().notNull, last: bigint().notNull, ips: varcharList() };
+
+const ATTEMPTS = { account: varchar().notNull, n: bigint().notNull, first: bigint().notNull, last: bigint().notNull, ips: varcharList(), ids: varcharList().notNull };
+
+const GRANT = { ...pick(EVENTS, "id", "ts"), mailbox: varchar(), grantee: varchar().notNull, rights: varchar() };
+
+const GAP = pick(EXPOSURE_GAPS, "mailbox", "gap", "eventId");
+
+const CORRESPONDENCE = { mailbox: varchar(), messageId: varchar().notNull, data: jsonText<MessageBody>().notNull };
 
 export const EXPOSURE_LEVELS = ["confirmed", "likely", "attempted", "correspondent"] as const;
 export type Exposure = (typeof EXPOSURE_LEVELS)[number];
@@ -92,34 +122,39 @@ export async function computeAffected(store: CaseStore, directory: Directory): P
   };
 
   // Reads and touches per mailbox.
-  const exposureRows = await store.all(`
-    SELECT mailbox, access, count(DISTINCT coalesce(message_id, folder || ' UID ' || uid)) AS messages,
-           list_sort(list(DISTINCT coalesce(message_id, folder || ' UID ' || uid))) AS keys, min(ts) AS first, max(ts) AS last,
-           list(DISTINCT ip) FILTER (WHERE ip IS NOT NULL) AS ips, list(DISTINCT event_id ORDER BY event_id) AS events,
-           arg_min(ip, (ts, ip)) AS first_ip
-    FROM exposures WHERE mailbox IS NOT NULL GROUP BY ALL ORDER BY mailbox, access`);
+  const messageKey = `coalesce(${X.messageId}, ${X.folder} || ' UID ' || ${X.uid})`;
+  const exposureRows = await store.rows(
+    MAILBOX_EXPOSURE,
+    `
+    SELECT ${X.mailbox}, ${X.access}, count(DISTINCT ${messageKey}) AS messages,
+           list_sort(list(DISTINCT ${messageKey})) AS keys, min(${X.ts}) AS first, max(${X.ts}) AS last,
+           list(DISTINCT ${X.ip}) FILTER (WHERE ${X.ip} IS NOT NULL) AS ips, list(DISTINCT ${X.eventId} ORDER BY ${X.eventId}) AS events,
+           arg_min(${X.ip}, (${X.ts}, ${X.ip})) AS first_ip
+    FROM ${EXPOSURES.name} WHERE ${X.mailbox} IS NOT NULL GROUP BY ALL ORDER BY ${X.mailbox}, ${X.access}`,
+  );
   for (const row of exposureRows) {
-    const subject = subjectFor(String(row["mailbox"]));
-    const access = String(row["access"]);
-    const keys = row["keys"] as string[];
-    for (const key of keys) (READ_ACCESS.has(access) ? subject.read : subject.touched).add(key);
-    for (const ip of (row["ips"] as string[] | null) ?? []) subject.ips.add(ip);
-    for (const eventId of row["events"] as string[]) seen(subject, Number(row["first"]), null, eventId);
-    seen(subject, Number(row["last"]), null, (row["events"] as string[])[0] ?? "");
+    const subject = subjectFor(row.mailbox);
+    const access = row.access;
+    // An item named by neither Message-ID nor folder and UID has a NULL key: it still counts as one message.
+    for (const key of row.keys) (READ_ACCESS.has(access) ? subject.read : subject.touched).add(key as string);
+    for (const ip of row.ips ?? []) subject.ips.add(ip);
+    for (const eventId of row.events) seen(subject, row.first, null, eventId);
+    seen(subject, row.last, null, row.events[0] ?? "");
     const verb = READ_ACCESS.has(access) ? "read" : "touched";
-    subject.reasons.push(
-      `attacker ${verb} ${Number(row["messages"])} message(s) in this mailbox by ${access} (first ${iso(Number(row["first"]))} from ${String(row["first_ip"] ?? "an unknown address")})`,
-    );
+    subject.reasons.push(`attacker ${verb} ${row.messages} message(s) in this mailbox by ${access} (first ${iso(row.first)} from ${row.firstIp ?? "an unknown address"})`);
   }
 
   // Every attacker event as the account or in the mailbox: when, and from where.
-  const activity = await store.all(`
-    SELECT lower(coalesce(e.mailbox, e.user_name)) AS subject, min(e.ts) AS first, max(e.ts) AS last,
-           list_sort(list(DISTINCT coalesce(e.client_ip, si.ip)) FILTER (WHERE coalesce(e.client_ip, si.ip) IS NOT NULL)) AS ips
-    FROM ${LIVE} e LEFT JOIN session_ips si ON si.session_id = e.session_id
-    WHERE e.id IN ${ATTACKER} AND coalesce(e.mailbox, e.user_name) IS NOT NULL
-    GROUP BY ALL ORDER BY subject`);
-  const activityBySubject = new Map(activity.map((row) => [String(row["subject"]), row]));
+  const activity = await store.rows(
+    ACTIVITY,
+    `
+    SELECT lower(coalesce(e.${E.mailbox}, e.${E.userName})) AS subject, min(e.${E.ts}) AS first, max(e.${E.ts}) AS last,
+           list_sort(list(DISTINCT coalesce(e.${E.clientIp}, si.${SESSION_IPS.col.ip})) FILTER (WHERE coalesce(e.${E.clientIp}, si.${SESSION_IPS.col.ip}) IS NOT NULL)) AS ips
+    FROM ${LIVE_EVENTS} e LEFT JOIN ${SESSION_IPS.name} si ON si.${SESSION_IPS.col.sessionId} = e.${E.sessionId}
+    WHERE e.${E.id} IN ${ATTACKER_IDS} AND coalesce(e.${E.mailbox}, e.${E.userName}) IS NOT NULL
+    GROUP BY ALL ORDER BY subject`,
+  );
+  const activityBySubject = new Map(activity.map((row) => [row.subject, row]));
 
   // Accounts the attacker authenticated as.
   for (const [account, info] of await compromisedAccounts(store)) {
@@ -130,61 +165,75 @@ export async function computeAffected(store: CaseStore, directory: Directory): P
   }
 
   // Failed attempts.
-  const attempts = await store.all(`
-    SELECT lower(user_name) AS account, count(*) AS n, min(ts) AS first, max(ts) AS last, list_sort(list(DISTINCT client_ip) FILTER (WHERE client_ip IS NOT NULL)) AS ips,
-           list(id ORDER BY ts, id) AS ids
-    FROM ${LIVE} WHERE id IN ${ATTACKER} AND kind = 'auth' AND result = 'failure' AND user_name IS NOT NULL
-    GROUP BY ALL ORDER BY account`);
+  const attempts = await store.rows(
+    ATTEMPTS,
+    `
+    SELECT lower(${E.userName}) AS account, count(*) AS n, min(${E.ts}) AS first, max(${E.ts}) AS last,
+           list_sort(list(DISTINCT ${E.clientIp}) FILTER (WHERE ${E.clientIp} IS NOT NULL)) AS ips, list(${E.id} ORDER BY ${E.ts}, ${E.id}) AS ids
+    FROM ${LIVE_EVENTS} WHERE ${E.id} IN ${ATTACKER_IDS} AND ${E.kind} = 'auth' AND ${E.result} = 'failure' AND ${E.userName} IS NOT NULL
+    GROUP BY ALL ORDER BY account`,
+  );
   for (const row of attempts) {
-    const subject = subjectFor(String(row["account"]));
-    subject.attempts += Number(row["n"]);
-    const ips = (row["ips"] as string[] | null) ?? [];
-    for (const id of (row["ids"] as string[]).slice(0, 10)) seen(subject, Number(row["first"]), null, id);
-    seen(subject, Number(row["last"]), null, (row["ids"] as string[])[0] ?? "");
+    const subject = subjectFor(row.account);
+    subject.attempts += row.n;
+    const ips = row.ips ?? [];
+    for (const id of row.ids.slice(0, 10)) seen(subject, row.first, null, id);
+    seen(subject, row.last, null, row.ids[0] ?? "");
     for (const ip of ips) subject.ips.add(ip);
-    subject.reasons.push(`${Number(row["n"])} failed attacker sign-in attempt(s) from ${ips.join(", ") || "an unknown address"} (${iso(Number(row["first"]))} to ${iso(Number(row["last"]))})`);
+    subject.reasons.push(`${row.n} failed attacker sign-in attempt(s) from ${ips.join(", ") || "an unknown address"} (${iso(row.first)} to ${iso(row.last)})`);
   }
 
   // Access held through a permission on a mailbox granted to a compromised account.
   const compromisedSet = new Set([...subjects.values()].filter((s) => s.compromised).flatMap((s) => [s.email, ...(directory.people.find((p) => `p:${p.key}` === s.key)?.identities ?? [])]));
-  const grants = await store.all(`
-    SELECT id, ts, lower(coalesce(mailbox, (data->>'target'))) AS mailbox, lower(data->>'grantee') AS grantee, (data->>'rights') AS rights
-    FROM ${LIVE} WHERE kind = 'mailbox.config' AND (data->>'change') = 'permission' AND (data->>'grantee') IS NOT NULL ORDER BY ts, id`);
+  const grantee = eventField("grantee");
+  const grants = await store.rows(
+    GRANT,
+    `
+    SELECT ${E.id}, ${E.ts}, lower(coalesce(${E.mailbox}, ${eventField("target")})) AS mailbox, lower(${grantee}) AS grantee, ${eventField("rights")} AS rights
+    FROM ${LIVE_EVENTS} WHERE ${E.kind} = 'mailbox.config' AND ${eventField("change")} = 'permission' AND ${grantee} IS NOT NULL ORDER BY ${E.ts}, ${E.id}`,
+  );
   for (const row of grants) {
-    const grantee = normalizeIdentity(String(row["grantee"]));
-    if (!compromisedSet.has(grantee) || !row["mailbox"]) continue;
-    const subject = subjectFor(String(row["mailbox"]));
-    subject.grants.push(String(row["id"]));
-    if (subject.evidence.length < MAX_EVIDENCE_IDS) subject.evidence.push(String(row["id"]));
-    subject.reasons.push(`compromised account ${grantee} holds ${String(row["rights"] ?? "access")} on this mailbox (granted ${iso(Number(row["ts"]))}, event ${String(row["id"])})`);
+    const grantee = normalizeIdentity(row.grantee);
+    if (!compromisedSet.has(grantee) || !row.mailbox) continue;
+    const subject = subjectFor(row.mailbox);
+    subject.grants.push(row.id);
+    if (subject.evidence.length < MAX_EVIDENCE_IDS) subject.evidence.push(row.id);
+    subject.reasons.push(`compromised account ${grantee} holds ${row.rights ?? "access"} on this mailbox (granted ${iso(row.ts)}, event ${row.id})`);
   }
 
   // What the logs could not resolve.
-  for (const row of await store.all("SELECT mailbox, gap, event_id FROM exposure_gaps WHERE mailbox IS NOT NULL ORDER BY ts, event_id, gap")) {
-    const subject = subjectFor(String(row["mailbox"]));
-    subject.gaps.push(String(row["gap"]));
-    if (subject.evidence.length < MAX_EVIDENCE_IDS && !subject.evidence.includes(String(row["event_id"]))) subject.evidence.push(String(row["event_id"]));
+  const gaps = await store.rows(
+    GAP,
+    `SELECT ${G.mailbox}, ${G.gap}, ${G.eventId} FROM ${EXPOSURE_GAPS.name} WHERE ${G.mailbox} IS NOT NULL ORDER BY ${G.ts}, ${G.eventId}, ${G.gap}`,
+  );
+  for (const row of gaps) {
+    const subject = subjectFor(String(row.mailbox));
+    subject.gaps.push(String(row.gap));
+    if (subject.evidence.length < MAX_EVIDENCE_IDS && !subject.evidence.includes(String(row.eventId))) subject.evidence.push(String(row.eventId));
   }
 
   // Correspondents: From/To/Cc on messages the attacker read in another mailbox.
-  const correspondence = await store.all(`
-    SELECT DISTINCT x.mailbox, coalesce(x.message_id, '') AS message_id, m.data
-    FROM exposures x JOIN messages m ON m.message_id = x.message_id
-    WHERE x.access IN ('bind', 'sync', 'imap-fetch', 'pop3', 'search-hit')
-    ORDER BY x.mailbox, message_id`);
+  const correspondence = await store.rows(
+    CORRESPONDENCE,
+    `
+    SELECT DISTINCT x.${X.mailbox}, coalesce(x.${X.messageId}, '') AS message_id, m.${M.data}
+    FROM ${EXPOSURES.name} x JOIN ${MESSAGES.name} m ON m.${M.messageId} = x.${X.messageId}
+    WHERE x.${X.access} IN ('bind', 'sync', 'imap-fetch', 'pop3', 'search-hit')
+    ORDER BY x.${X.mailbox}, message_id`,
+  );
   const counted = new Set<string>();
   for (const row of correspondence) {
-    const key = `${String(row["mailbox"])}|${String(row["message_id"])}`;
+    const key = `${String(row.mailbox)}|${row.messageId}`;
     if (counted.has(key)) continue;
     counted.add(key);
-    const message = JSON.parse(String(row["data"])) as { from?: { address: string }[]; to?: { address: string }[]; cc?: { address: string }[] };
-    const owner = subjectKey(directory, String(row["mailbox"]));
+    const message = row.data;
+    const owner = subjectKey(directory, String(row.mailbox));
     const addresses = new Set([...(message.from ?? []), ...(message.to ?? []), ...(message.cc ?? [])].map((address) => normalizeIdentity(address.address)));
     for (const address of addresses) {
       const person = directory.byIdentity.get(address);
       if (directory.people.length > 0 && !person) continue; // with a directory, correspondents are its people
       if (subjectKey(directory, address) === owner) continue;
-      subjectFor(address).correspondentOf.add(String(row["message_id"]));
+      subjectFor(address).correspondentOf.add(row.messageId);
     }
   }
 
@@ -192,11 +241,10 @@ export async function computeAffected(store: CaseStore, directory: Directory): P
     const key = subjectKey(directory, identity);
     const subject = subjects.get(key);
     if (!subject) continue; // attacker activity in a mailbox with no exposure of its own adds nothing
-    const first = Number(row["first"]);
-    const last = Number(row["last"]);
+    const { first, last } = row;
     if (subject.first === undefined || first < subject.first) subject.first = first;
     if (subject.last === undefined || last > subject.last) subject.last = last;
-    for (const ip of (row["ips"] as string[] | null) ?? []) subject.ips.add(ip);
+    for (const ip of row.ips ?? []) subject.ips.add(ip);
   }
 
   const rows: AffectedRow[] = [];

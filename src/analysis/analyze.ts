@@ -3,6 +3,7 @@
  * propagation, pivots (followed with --expand), hunts, the exposure ledger and affected people.
  * Events are never changed: marks, findings and ledgers are tables beside them.
  */
+import { bigint, EVENTS, EXPOSURE_GAPS, MARKS, varchar, varcharList, varcharListWithNulls } from "../model/columns.js";
 import type { CaseStore } from "../store/case-store.js";
 import { computeAffected, type AffectedRow } from "./affected.js";
 import type { Directory } from "./directory.js";
@@ -12,6 +13,15 @@ import { buildLedger } from "./ledger.js";
 import { deepParseExposed, type DeepResult } from "./deep-exposed.js";
 import { markAddresses, markIocs, propagateSessions } from "./mark-ioc.js";
 import { compromisedAccounts, findPivots, pivotConfig, pivotFinding, type Pivot } from "./pivots.js";
+
+const E = EVENTS.col;
+const G = EXPOSURE_GAPS.col;
+
+/** Events from an IOC address, per address. */
+const IOC_ADDRESS = { ip: varchar().notNull, n: bigint().notNull, first: bigint().notNull, last: bigint().notNull, ids: varcharList().notNull, accounts: varcharList() };
+
+/** Unresolvable attacker access, per mailbox. */
+const MAILBOX_GAPS = { mailbox: varchar().notNull, gaps: varcharListWithNulls().notNull, ids: varcharList().notNull, first: bigint().notNull };
 
 export interface AnalysisOptions {
   iocs: Iocs;
@@ -42,15 +52,18 @@ async function propagateAll(store: CaseStore): Promise<void> {
 const iso = (ms: number | undefined): string | undefined => (ms === undefined || !Number.isFinite(ms) ? undefined : new Date(ms).toISOString());
 
 async function iocFindings(store: CaseStore, iocs: Iocs): Promise<Finding[]> {
-  const rows = await store.all(`
-    SELECT e.client_ip AS ip, count(*) AS n, min(e.ts) AS first, max(e.ts) AS last,
-           list(e.id ORDER BY e.ts, e.id) AS ids, list(DISTINCT lower(e.user_name)) FILTER (WHERE e.user_name IS NOT NULL) AS accounts
-    FROM events e WHERE e.id IN (SELECT id FROM marks WHERE via = 'ioc') AND e.client_ip IS NOT NULL
-    GROUP BY e.client_ip ORDER BY e.client_ip`);
+  const rows = await store.rows(
+    IOC_ADDRESS,
+    `
+    SELECT e.${E.clientIp} AS ip, count(*) AS n, min(e.${E.ts}) AS first, max(e.${E.ts}) AS last,
+           list(e.${E.id} ORDER BY e.${E.ts}, e.${E.id}) AS ids, list(DISTINCT lower(e.${E.userName})) FILTER (WHERE e.${E.userName} IS NOT NULL) AS accounts
+    FROM ${EVENTS.name} e WHERE e.${E.id} IN (SELECT ${MARKS.col.id} FROM ${MARKS.name} WHERE ${MARKS.col.via} = 'ioc') AND e.${E.clientIp} IS NOT NULL
+    GROUP BY e.${E.clientIp} ORDER BY e.${E.clientIp}`,
+  );
   return rows.map((row) => {
-    const ip = String(row["ip"]);
+    const ip = row.ip;
     const indicator = matchIp(iocs, ip);
-    const accounts = ((row["accounts"] as string[] | null) ?? []).sort();
+    const accounts = (row.accounts ?? []).sort();
     return {
       id: `ioc-match:${ip}`,
       rule: "ioc-match",
@@ -58,12 +71,12 @@ async function iocFindings(store: CaseStore, iocs: Iocs): Promise<Finding[]> {
       severity: "high",
       technique: "T1078",
       techniqueName: "Valid Accounts",
-      explanation: `${Number(row["n"])} event(s) came from ${ip}${indicator?.note ? ` (${indicator.note})` : ""}, against ${accounts.length} account(s): ${accounts.join(", ") || "none named"}. Their sessions are attacker activity too.`,
-      eventIds: row["ids"] as string[],
+      explanation: `${row.n} event(s) came from ${ip}${indicator?.note ? ` (${indicator.note})` : ""}, against ${accounts.length} account(s): ${accounts.join(", ") || "none named"}. Their sessions are attacker activity too.`,
+      eventIds: row.ids,
       accounts,
       ips: [ip],
-      first: iso(Number(row["first"])),
-      last: iso(Number(row["last"])),
+      first: iso(row.first),
+      last: iso(row.last),
     };
   });
 }
@@ -89,19 +102,24 @@ async function compromiseFindings(store: CaseStore): Promise<Finding[]> {
 }
 
 async function gapFindings(store: CaseStore): Promise<Finding[]> {
-  const rows = await store.all("SELECT mailbox, list(gap ORDER BY ts, event_id, gap) AS gaps, list(event_id ORDER BY ts, event_id, gap) AS ids, min(ts) AS first FROM exposure_gaps WHERE mailbox IS NOT NULL GROUP BY mailbox ORDER BY mailbox");
+  const order = `${G.ts}, ${G.eventId}, ${G.gap}`;
+  const rows = await store.rows(
+    MAILBOX_GAPS,
+    `SELECT ${G.mailbox}, list(${G.gap} ORDER BY ${order}) AS gaps, list(${G.eventId} ORDER BY ${order}) AS ids, min(${G.ts}) AS first
+     FROM ${EXPOSURE_GAPS.name} WHERE ${G.mailbox} IS NOT NULL GROUP BY ${G.mailbox} ORDER BY ${G.mailbox}`,
+  );
   return rows.map((row) => ({
-    id: `exposure-unknown:${String(row["mailbox"])}`,
+    id: `exposure-unknown:${row.mailbox}`,
     rule: "exposure-unknown",
-    title: `Items read but not identifiable: ${String(row["mailbox"])}`,
+    title: `Items read but not identifiable: ${row.mailbox}`,
     severity: "medium",
     technique: "T1114.002",
     techniqueName: "Remote Email Collection",
-    explanation: `The logs show attacker access to ${String(row["mailbox"])} that they cannot resolve to messages: ${(row["gaps"] as string[]).join("; ")}. Treat these as exposed until shown otherwise.`,
-    eventIds: row["ids"] as string[],
-    accounts: [String(row["mailbox"])],
+    explanation: `The logs show attacker access to ${row.mailbox} that they cannot resolve to messages: ${row.gaps.join("; ")}. Treat these as exposed until shown otherwise.`,
+    eventIds: row.ids,
+    accounts: [row.mailbox],
     ips: [],
-    first: iso(Number(row["first"])),
+    first: iso(row.first),
   }));
 }
 

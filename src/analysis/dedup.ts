@@ -1,4 +1,9 @@
+import { bigint, DUPLICATES, EVENTS, FILES } from "../model/columns.js";
 import type { CaseStore } from "../store/case-store.js";
+
+const E = EVENTS.col;
+const F = FILES.col;
+const D = DUPLICATES.col;
 
 /**
  * De-duplication across overlapping exports (docs/event-model.md): the same record id (per kind) is one
@@ -7,30 +12,32 @@ import type { CaseStore } from "../store/case-store.js";
  * in file order); the others are listed in `duplicates`.
  */
 export async function markDuplicates(store: CaseStore): Promise<number> {
-  await store.run(`
-    CREATE OR REPLACE TABLE duplicates AS
+  await store.replaceTable(
+    DUPLICATES,
+    `
     WITH shared_formats AS (
       -- A record without an id can only repeat in another file of its format: with one file of a
       -- format (one big log) there is nothing to hash.
-      SELECT parser FROM files WHERE parser IS NOT NULL GROUP BY parser HAVING count(*) > 1
+      SELECT ${F.parser} FROM ${FILES.name} WHERE ${F.parser} IS NOT NULL GROUP BY ${F.parser} HAVING count(*) > 1
     ), keyed AS (
-      SELECT id, file_id, seq, data, record_key IS NOT NULL AS by_record,
-             coalesce(record_key, 'content|' || md5(data)) AS k
-      FROM events
-      WHERE record_key IS NOT NULL
-         OR file_id IN (SELECT file_id FROM files WHERE parser IN (SELECT parser FROM shared_formats))
+      SELECT ${E.id}, ${E.fileId}, ${E.seq}, ${E.data}, ${E.recordKey} IS NOT NULL AS by_record,
+             coalesce(${E.recordKey}, 'content|' || md5(${E.data})) AS k
+      FROM ${EVENTS.name}
+      WHERE ${E.recordKey} IS NOT NULL
+         OR ${E.fileId} IN (SELECT ${F.fileId} FROM ${FILES.name} WHERE ${F.parser} IN (SELECT ${F.parser} FROM shared_formats))
     ), ranked AS (
       SELECT *,
              row_number() OVER w AS rn,
-             first_value(id) OVER w AS kept_id,
-             first_value(file_id) OVER w AS kept_file
+             first_value(${E.id}) OVER w AS ${D.keptId},
+             first_value(${E.fileId}) OVER w AS kept_file
       FROM keyed
       -- Of the copies of one record, the fullest is kept (a Graph sign-in has coordinates its
       -- portal CSV copy lacks); among equals, the first in file order.
-      WINDOW w AS (PARTITION BY k ORDER BY length(data) DESC, file_id, seq)
+      WINDOW w AS (PARTITION BY k ORDER BY length(${E.data}) DESC, ${E.fileId}, ${E.seq})
     )
-    SELECT id, kept_id, file_id FROM ranked WHERE rn > 1 AND (by_record OR file_id <> kept_file)
-  `);
-  const rows = await store.all("SELECT count(*)::BIGINT AS n FROM duplicates");
-  return Number(rows[0]?.["n"] ?? 0);
+    SELECT ${E.id} AS ${D.id}, ${D.keptId}, ${E.fileId} AS ${D.fileId} FROM ranked WHERE rn > 1 AND (by_record OR ${E.fileId} <> kept_file)
+  `,
+  );
+  const count = await store.one({ n: bigint().notNull }, `SELECT count(*)::BIGINT AS n FROM ${DUPLICATES.name}`);
+  return count?.n ?? 0;
 }

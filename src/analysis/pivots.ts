@@ -3,12 +3,17 @@
  * Each pivot is a finding with its reason and strength; only strong ones are followed, and only
  * with --expand. Weak links (same country, same provider, a common user agent) never mark anything.
  */
+import { bigint, boolean, EVENTS, MARKS, pick, varchar, varcharList } from "../model/columns.js";
 import type { CaseStore } from "../store/case-store.js";
+import { eventField } from "../store/sql.js";
 import type { Finding } from "./findings.js";
 import type { HuntConfig } from "./findings.js";
+import { ATTACKER_IDS, LIVE_EVENTS } from "./views.js";
 
-const LIVE = "(SELECT * FROM events WHERE id NOT IN (SELECT id FROM duplicates))";
-const ATTACKER = "(SELECT DISTINCT id FROM marks)";
+const E = EVENTS.col;
+const MK = MARKS.col;
+/** Marked events, by how they were marked. */
+const markedVia = (vias: string): string => `(SELECT ${MK.id} FROM ${MARKS.name} WHERE ${MK.via} IN (${vias}))`;
 
 export interface PivotConfig {
   /** A source that failed against at least this many accounts is a sprayer (a user mistyping fails on one). */
@@ -54,49 +59,66 @@ export interface Pivot {
   accounts: string[];
 }
 
+const COMPROMISED = { account: varchar().notNull, first: bigint().notNull, eventId: varchar().notNull, ip: varchar() };
+const ADDRESS = pick(EVENTS, "clientIp");
+const SESSION_ADDRESS = { ...ADDRESS, ids: varcharList().notNull, accounts: varcharList(), session: varchar() };
+const SPRAYER = { ...ADDRESS, targets: varcharList().notNull, first: bigint().notNull, last: bigint().notNull, ids: varcharList().notNull };
+const SUCCESS = { ...ADDRESS, account: varchar(), id: varchar() };
+const NEW_ADDRESS = { ...ADDRESS, ids: varcharList().notNull, bodies: bigint(), wholeMailbox: boolean() };
+const USER_AGENT = { ua: varchar(), accounts: bigint().notNull, ids: varcharList().notNull };
+
 /** Accounts the attacker authenticated as: a successful sign-in or any action in attacker activity. */
 export async function compromisedAccounts(store: CaseStore): Promise<Map<string, { first: number; eventId: string; ip: string | null }>> {
-  const rows = await store.all(`
-    SELECT lower(user_name) AS account, min(ts) AS first, arg_min(id, (ts, id)) AS event_id, arg_min(client_ip, (ts, id)) AS ip
-    FROM ${LIVE} e
-    WHERE id IN ${ATTACKER} AND user_name IS NOT NULL
-      AND coalesce(result, 'success') = 'success'
-      AND (kind = 'auth' OR kind IN ('mail.read', 'mail.change', 'mail.send', 'mailbox.config', 'search'))
-    GROUP BY ALL ORDER BY account`);
+  const rows = await store.rows(
+    COMPROMISED,
+    `
+    SELECT lower(${E.userName}) AS account, min(${E.ts}) AS first, arg_min(${E.id}, (${E.ts}, ${E.id})) AS event_id, arg_min(${E.clientIp}, (${E.ts}, ${E.id})) AS ip
+    FROM ${LIVE_EVENTS} e
+    WHERE ${E.id} IN ${ATTACKER_IDS} AND ${E.userName} IS NOT NULL
+      AND coalesce(${E.result}, 'success') = 'success'
+      AND (${E.kind} = 'auth' OR ${E.kind} IN ('mail.read', 'mail.change', 'mail.send', 'mailbox.config', 'search'))
+    GROUP BY ALL ORDER BY account`,
+  );
   const accounts = new Map<string, { first: number; eventId: string; ip: string | null }>();
-  for (const row of rows) accounts.set(String(row["account"]), { first: Number(row["first"]), eventId: String(row["event_id"]), ip: (row["ip"] as string | null) ?? null });
+  for (const row of rows) accounts.set(row.account, { first: row.first, eventId: row.eventId, ip: row.ip });
   return accounts;
 }
 
 async function attackerIps(store: CaseStore): Promise<Set<string>> {
-  const rows = await store.all(`SELECT DISTINCT client_ip FROM ${LIVE} WHERE id IN ${ATTACKER} AND client_ip IS NOT NULL AND id IN (SELECT id FROM marks WHERE via IN ('ioc', 'pivot'))`);
-  return new Set(rows.map((row) => String(row["client_ip"])));
+  const rows = await store.rows(
+    ADDRESS,
+    `SELECT DISTINCT ${E.clientIp} FROM ${LIVE_EVENTS} WHERE ${E.id} IN ${ATTACKER_IDS} AND ${E.clientIp} IS NOT NULL AND ${E.id} IN ${markedVia("'ioc', 'pivot'")}`,
+  );
+  return new Set(rows.map((row) => String(row.clientIp)));
 }
 
 /** Addresses seen inside attacker sessions (or with an attacker token) that are not yet attacker addresses. */
 async function sharedSessionPivots(store: CaseStore, known: Set<string>): Promise<Pivot[]> {
-  const rows = await store.all(`
-    SELECT client_ip, list(id ORDER BY ts, id) AS ids, list(DISTINCT lower(user_name)) FILTER (WHERE user_name IS NOT NULL) AS accounts,
-           min(session_id) AS session
-    FROM ${LIVE} e
-    WHERE id IN (SELECT id FROM marks WHERE via = 'session') AND client_ip IS NOT NULL
-    GROUP BY client_ip ORDER BY client_ip`);
+  const rows = await store.rows(
+    SESSION_ADDRESS,
+    `
+    SELECT ${E.clientIp}, list(${E.id} ORDER BY ${E.ts}, ${E.id}) AS ids, list(DISTINCT lower(${E.userName})) FILTER (WHERE ${E.userName} IS NOT NULL) AS accounts,
+           min(${E.sessionId}) AS session
+    FROM ${LIVE_EVENTS} e
+    WHERE ${E.id} IN (SELECT ${MK.id} FROM ${MARKS.name} WHERE ${MK.via} = 'session') AND ${E.clientIp} IS NOT NULL
+    GROUP BY ${E.clientIp} ORDER BY ${E.clientIp}`,
+  );
   return rows
-    .filter((row) => !known.has(String(row["client_ip"])))
+    .filter((row) => !known.has(String(row.clientIp)))
     .map((row) => ({
-      ip: String(row["client_ip"]),
+      ip: String(row.clientIp),
       strength: "strong" as const,
       rule: "pivot-shared-session",
-      reason: `used the attacker's session/token ${String(row["session"])} (a replayed token is the attacker's wherever it is used)`,
-      eventIds: (row["ids"] as string[]).slice(0, 200),
-      accounts: ((row["accounts"] as string[] | null) ?? []).sort(),
+      reason: `used the attacker's session/token ${String(row.session)} (a replayed token is the attacker's wherever it is used)`,
+      eventIds: row.ids.slice(0, 200),
+      accounts: (row.accounts ?? []).sort(),
     }));
 }
 
 /** When the attack began: the first attacker event of the case. */
 async function incidentStart(store: CaseStore): Promise<number> {
-  const rows = await store.all(`SELECT min(ts) AS first FROM ${LIVE} WHERE id IN ${ATTACKER}`);
-  return Number(rows[0]?.["first"] ?? Number.MAX_SAFE_INTEGER);
+  const row = await store.one({ first: bigint() }, `SELECT min(${E.ts}) AS first FROM ${LIVE_EVENTS} WHERE ${E.id} IN ${ATTACKER_IDS}`);
+  return row?.first ?? Number.MAX_SAFE_INTEGER;
 }
 
 /**
@@ -105,43 +127,47 @@ async function incidentStart(store: CaseStore): Promise<number> {
  * that sprayed accounts an attacker sprayer targeted, at the same time.
  */
 async function sprayPivots(store: CaseStore, known: Set<string>, compromised: Set<string>, config: PivotConfig, start: number): Promise<Pivot[]> {
-  const sprayers = await store.all(
+  const sprayers = await store.rows(
+    SPRAYER,
     `
-    SELECT client_ip, list(DISTINCT lower(user_name)) AS targets, min(ts) AS first, max(ts) AS last, list(id ORDER BY ts, id) AS ids
-    FROM ${LIVE}
-    WHERE kind = 'auth' AND result = 'failure' AND client_ip IS NOT NULL AND user_name IS NOT NULL
-      AND client_ip NOT IN (SELECT client_ip FROM ${LIVE} WHERE kind = 'auth' AND result = 'success' AND ts < $1 AND client_ip IS NOT NULL)
-    GROUP BY client_ip
-    HAVING count(DISTINCT lower(user_name)) >= ${config.sprayMinAccounts}
-    ORDER BY client_ip`,
+    SELECT ${E.clientIp}, list(DISTINCT lower(${E.userName})) AS targets, min(${E.ts}) AS first, max(${E.ts}) AS last, list(${E.id} ORDER BY ${E.ts}, ${E.id}) AS ids
+    FROM ${LIVE_EVENTS}
+    WHERE ${E.kind} = 'auth' AND ${E.result} = 'failure' AND ${E.clientIp} IS NOT NULL AND ${E.userName} IS NOT NULL
+      AND ${E.clientIp} NOT IN (SELECT ${E.clientIp} FROM ${LIVE_EVENTS} WHERE ${E.kind} = 'auth' AND ${E.result} = 'success' AND ${E.ts} < $1 AND ${E.clientIp} IS NOT NULL)
+    GROUP BY ${E.clientIp}
+    HAVING count(DISTINCT lower(${E.userName})) >= ${config.sprayMinAccounts}
+    ORDER BY ${E.clientIp}`,
     [BigInt(start)],
   );
-  const successes = await store.all(`
-    SELECT client_ip, lower(user_name) AS account, arg_min(id, (ts, id)) AS id
-    FROM ${LIVE} WHERE kind = 'auth' AND result = 'success' AND client_ip IS NOT NULL AND user_name IS NOT NULL
-    GROUP BY ALL ORDER BY ALL`);
+  const successes = await store.rows(
+    SUCCESS,
+    `
+    SELECT ${E.clientIp}, lower(${E.userName}) AS account, arg_min(${E.id}, (${E.ts}, ${E.id})) AS id
+    FROM ${LIVE_EVENTS} WHERE ${E.kind} = 'auth' AND ${E.result} = 'success' AND ${E.clientIp} IS NOT NULL AND ${E.userName} IS NOT NULL
+    GROUP BY ALL ORDER BY ALL`,
+  );
   const pivots: Pivot[] = [];
   const windowMs = config.campaignWindowMinutes * 60_000;
-  const attackerSprayers = sprayers.filter((row) => known.has(String(row["client_ip"])));
+  const attackerSprayers = sprayers.filter((row) => known.has(String(row.clientIp)));
   for (const row of sprayers) {
-    const ip = String(row["client_ip"]);
+    const ip = String(row.clientIp);
     if (known.has(ip)) continue;
-    const targets = new Set(row["targets"] as string[]);
-    const won = successes.filter((success) => success["client_ip"] === ip && compromised.has(String(success["account"])));
+    const targets = new Set(row.targets);
+    const won = successes.filter((success) => success.clientIp === ip && compromised.has(String(success.account)));
     if (won.length > 0) {
       pivots.push({
         ip,
         strength: "strong",
         rule: "pivot-spray-success",
-        reason: `failed against ${targets.size} accounts, then signed in as compromised account ${won.map((success) => String(success["account"])).join(", ")}`,
-        eventIds: [...won.map((success) => String(success["id"])), ...(row["ids"] as string[]).slice(0, 200)],
+        reason: `failed against ${targets.size} accounts, then signed in as compromised account ${won.map((success) => String(success.account)).join(", ")}`,
+        eventIds: [...won.map((success) => String(success.id)), ...row.ids.slice(0, 200)],
         accounts: [...targets].sort(),
       });
       continue;
     }
     const partner = attackerSprayers.find((other) => {
-      const shared = (other["targets"] as string[]).filter((target) => targets.has(target)).length;
-      const overlaps = Number(row["first"]) <= Number(other["last"]) + windowMs && Number(row["last"]) >= Number(other["first"]) - windowMs;
+      const shared = other.targets.filter((target) => targets.has(target)).length;
+      const overlaps = row.first <= other.last + windowMs && row.last >= other.first - windowMs;
       return shared >= config.campaignMinSharedAccounts && overlaps;
     });
     if (partner) {
@@ -149,8 +175,8 @@ async function sprayPivots(store: CaseStore, known: Set<string>, compromised: Se
         ip,
         strength: "strong",
         rule: "pivot-spray-campaign",
-        reason: `failed against ${targets.size} accounts (${[...targets].sort().join(", ")}) during the password spray of attacker address ${String(partner["client_ip"])}, on accounts it also targeted`,
-        eventIds: (row["ids"] as string[]).slice(0, 200),
+        reason: `failed against ${targets.size} accounts (${[...targets].sort().join(", ")}) during the password spray of attacker address ${String(partner.clientIp)}, on accounts it also targeted`,
+        eventIds: row.ids.slice(0, 200),
         accounts: [...targets].sort(),
       });
     }
@@ -166,31 +192,35 @@ async function newInfrastructurePivots(store: CaseStore, known: Set<string>, com
   const pivots: Pivot[] = [];
   for (const [account, { first }] of compromised) {
     const since = Math.min(first, start);
-    const rows = await store.all(
+    const bodyCount = `${eventField("counters.body_count")}::BIGINT`;
+    const retrCount = `${eventField("counters.retr_count")}::BIGINT`;
+    const mailboxMessages = `${eventField("counters.mailbox_messages")}::BIGINT`;
+    const rows = await store.rows(
+      NEW_ADDRESS,
       `
-      WITH before AS (SELECT DISTINCT client_ip FROM ${LIVE} WHERE lower(user_name) = $1 AND ts < $2 AND client_ip IS NOT NULL AND kind = 'auth' AND result = 'success'),
+      WITH before AS (SELECT DISTINCT ${E.clientIp} FROM ${LIVE_EVENTS} WHERE lower(${E.userName}) = $1 AND ${E.ts} < $2 AND ${E.clientIp} IS NOT NULL AND ${E.kind} = 'auth' AND ${E.result} = 'success'),
       after AS (
-        SELECT client_ip, list(id ORDER BY ts, id) AS ids, list(DISTINCT session_id) FILTER (WHERE session_id IS NOT NULL) AS sessions
-        FROM ${LIVE} WHERE lower(user_name) = $1 AND ts >= $2 AND kind = 'auth' AND result = 'success' AND client_ip IS NOT NULL
-        GROUP BY client_ip
+        SELECT ${E.clientIp}, list(${E.id} ORDER BY ${E.ts}, ${E.id}) AS ids, list(DISTINCT ${E.sessionId}) FILTER (WHERE ${E.sessionId} IS NOT NULL) AS sessions
+        FROM ${LIVE_EVENTS} WHERE lower(${E.userName}) = $1 AND ${E.ts} >= $2 AND ${E.kind} = 'auth' AND ${E.result} = 'success' AND ${E.clientIp} IS NOT NULL
+        GROUP BY ${E.clientIp}
       ), counters AS (
-        SELECT session_id,
-               coalesce((data->'counters'->>'body_count')::BIGINT, 0) + coalesce((data->'counters'->>'retr_count')::BIGINT, 0) AS bodies,
-               coalesce((data->'counters'->>'retr_count')::BIGINT >= (data->'counters'->>'mailbox_messages')::BIGINT
-                        AND (data->'counters'->>'mailbox_messages')::BIGINT > 0, false) AS whole
-        FROM ${LIVE} WHERE kind = 'session.end' AND session_id IS NOT NULL
+        SELECT ${E.sessionId},
+               coalesce(${bodyCount}, 0) + coalesce(${retrCount}, 0) AS bodies,
+               coalesce(${retrCount} >= ${mailboxMessages}
+                        AND ${mailboxMessages} > 0, false) AS whole
+        FROM ${LIVE_EVENTS} WHERE ${E.kind} = 'session.end' AND ${E.sessionId} IS NOT NULL
       )
-      SELECT a.client_ip, a.ids, coalesce(sum(c.bodies), 0) AS bodies, coalesce(bool_or(c.whole), false) AS whole_mailbox
-      FROM after a LEFT JOIN counters c ON list_contains(a.sessions, c.session_id)
-      WHERE a.client_ip NOT IN (SELECT client_ip FROM before)
-      GROUP BY a.client_ip, a.ids ORDER BY a.client_ip`,
+      SELECT a.${E.clientIp}, a.ids, coalesce(sum(c.bodies), 0) AS bodies, coalesce(bool_or(c.whole), false) AS whole_mailbox
+      FROM after a LEFT JOIN counters c ON list_contains(a.sessions, c.${E.sessionId})
+      WHERE a.${E.clientIp} NOT IN (SELECT ${E.clientIp} FROM before)
+      GROUP BY a.${E.clientIp}, a.ids ORDER BY a.${E.clientIp}`,
       [account, BigInt(since)],
     );
     for (const row of rows) {
-      const ip = String(row["client_ip"]);
+      const ip = String(row.clientIp);
       if (known.has(ip)) continue;
-      const bodies = Number(row["bodies"] ?? 0);
-      const wholeMailbox = row["whole_mailbox"] === true;
+      const bodies = row.bodies ?? 0;
+      const wholeMailbox = row.wholeMailbox === true;
       const strong = bodies >= config.bulkReadMinBodies || wholeMailbox;
       pivots.push({
         ip,
@@ -199,7 +229,7 @@ async function newInfrastructurePivots(store: CaseStore, known: Set<string>, com
         reason: strong
           ? `new address of compromised account ${account} since the incident began, downloading ${wholeMailbox ? "the whole mailbox" : `${bodies} messages`}`
           : `new address of compromised account ${account} since the incident began (could be the owner travelling: not followed)`,
-        eventIds: (row["ids"] as string[]).slice(0, 200),
+        eventIds: row.ids.slice(0, 200),
         accounts: [account],
       });
     }
@@ -210,18 +240,22 @@ async function newInfrastructurePivots(store: CaseStore, known: Set<string>, com
 /** User agents of attacker activity that almost no one else uses: suggested, never followed. */
 async function userAgentPivots(store: CaseStore, config: PivotConfig): Promise<Pivot[]> {
   // Count accounts per user agent first (no lists): only the few distinctive ones list their events.
-  const rows = await store.all(`
-    WITH attacker_ua AS (SELECT DISTINCT (data->>'userAgent') AS ua FROM ${LIVE} WHERE id IN ${ATTACKER} AND (data->>'userAgent') IS NOT NULL),
-    benign AS (SELECT id, ts, user_name, (data->>'userAgent') AS ua FROM ${LIVE} WHERE id NOT IN ${ATTACKER} AND (data->>'userAgent') IN (SELECT ua FROM attacker_ua)),
-    distinctive AS (SELECT ua, count(DISTINCT lower(user_name)) AS accounts FROM benign GROUP BY ua HAVING count(DISTINCT lower(user_name)) <= ${config.distinctiveUserAgentMaxAccounts})
-    SELECT d.ua, d.accounts, list(b.id ORDER BY b.ts, b.id)[1:200] AS ids
-    FROM distinctive d JOIN benign b ON b.ua = d.ua GROUP BY d.ua, d.accounts ORDER BY d.ua`);
+  const ua = eventField("userAgent");
+  const rows = await store.rows(
+    USER_AGENT,
+    `
+    WITH attacker_ua AS (SELECT DISTINCT ${ua} AS ua FROM ${LIVE_EVENTS} WHERE ${E.id} IN ${ATTACKER_IDS} AND ${ua} IS NOT NULL),
+    benign AS (SELECT ${E.id}, ${E.ts}, ${E.userName}, ${ua} AS ua FROM ${LIVE_EVENTS} WHERE ${E.id} NOT IN ${ATTACKER_IDS} AND ${ua} IN (SELECT ua FROM attacker_ua)),
+    distinctive AS (SELECT ua, count(DISTINCT lower(${E.userName})) AS accounts FROM benign GROUP BY ua HAVING count(DISTINCT lower(${E.userName})) <= ${config.distinctiveUserAgentMaxAccounts})
+    SELECT d.ua, d.accounts, list(b.${E.id} ORDER BY b.${E.ts}, b.${E.id})[1:200] AS ids
+    FROM distinctive d JOIN benign b ON b.ua = d.ua GROUP BY d.ua, d.accounts ORDER BY d.ua`,
+  );
   return rows.map((row) => ({
-    userAgent: String(row["ua"]),
+    userAgent: String(row.ua),
     strength: "weak" as const,
     rule: "pivot-user-agent",
-    reason: `user agent ${JSON.stringify(row["ua"])} of attacker activity also appears outside it (${Number(row["accounts"])} account(s)): review these events`,
-    eventIds: (row["ids"] as string[]).slice(0, 200),
+    reason: `user agent ${JSON.stringify(row.ua)} of attacker activity also appears outside it (${row.accounts} account(s)): review these events`,
+    eventIds: row.ids.slice(0, 200),
     accounts: [],
   }));
 }

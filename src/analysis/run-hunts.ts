@@ -1,4 +1,5 @@
 /** Runs every hunt over the case (docs/architecture.md): findings sorted by first time, then id. */
+import { DUPLICATES } from "../model/columns.js";
 import { MailtrailError } from "../model/errors.js";
 import type { CaseStore } from "../store/case-store.js";
 import type { Finding, HuntConfig } from "./findings.js";
@@ -13,7 +14,7 @@ function byTimeThenId(a: Finding, b: Finding): number {
 
 export async function runHunts(store: CaseStore, config: HuntConfig): Promise<Finding[]> {
   // The duplicates table comes from de-duplication; a case analysed before it ran has none yet.
-  await store.run("CREATE TABLE IF NOT EXISTS duplicates (id VARCHAR, kept_id VARCHAR, file_id INTEGER)");
+  await store.ensureTable(DUPLICATES);
   const findings: Finding[] = [];
   const ids = new Set<string>();
   for (const hunt of hunts) {

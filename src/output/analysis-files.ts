@@ -3,7 +3,8 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AffectedRow } from "../analysis/affected.js";
 import type { Finding } from "../analysis/findings.js";
-import { ACCESS_ORDER, EXPOSED_MESSAGES_SQL } from "../analysis/ledger.js";
+import { ACCESS_ORDER, EXPOSED_MESSAGE, EXPOSED_MESSAGES_SQL } from "../analysis/ledger.js";
+import type { Address, AttachmentInfo, MessageBody } from "../model/messages.js";
 import type { CaseStore } from "../store/case-store.js";
 import { CsvWriter } from "./writer.js";
 
@@ -73,14 +74,11 @@ export async function writeAffected(outDir: string, rows: readonly AffectedRow[]
   }
 }
 
-type Address = { address: string; name?: string };
-type Message = { date?: number; from?: Address[]; to?: Address[]; cc?: Address[]; subject?: string; attachments?: { filename?: string; size?: number; sha256?: string }[] };
-
 const addresses = (list: Address[] | undefined): string => (list ?? []).map((entry) => entry.address).join(";");
 
 /** Attachment names, with their SHA-256 where the deep pass re-read the message. */
-function attachmentsCell(deep: unknown, message: Message | undefined): string {
-  const list = typeof deep === "string" ? (JSON.parse(deep) as Message["attachments"]) : message?.attachments;
+function attachmentsCell(deep: AttachmentInfo[] | null, message: MessageBody | undefined): string {
+  const list = deep ?? message?.attachments;
   return (list ?? []).map((attachment) => `${attachment.filename ?? "(unnamed)"}${attachment.sha256 ? ` (sha256 ${attachment.sha256})` : ""}`).join(";");
 }
 
@@ -89,27 +87,27 @@ export async function writeExposedMessages(store: CaseStore, outDir: string): Pr
   const csv = new CsvWriter(join(outDir, "exposed-messages.csv"), EXPOSED_COLUMNS);
   let count = 0;
   try {
-    for await (const rows of store.stream(EXPOSED_MESSAGES_SQL)) {
+    for await (const rows of store.streamRows(EXPOSED_MESSAGE, EXPOSED_MESSAGES_SQL)) {
       for (const row of rows) {
-        const message = row["message"] ? (JSON.parse(String(row["message"])) as Message) : undefined;
-        const accesses = new Set(row["accesses"] as string[]);
+        const message = row.message ?? undefined;
+        const accesses = new Set(row.accesses);
         count += 1;
         await csv.write([
-          String(row["mailbox"] ?? ""),
-          String(row["folder"] ?? ""),
-          row["message_id"] === null ? "" : String(row["message_id"]),
+          row.mailbox ?? "",
+          row.folder ?? "",
+          row.messageId ?? "",
           iso(message?.date),
           addresses(message?.from),
           addresses(message?.to),
           addresses(message?.cc),
           message?.subject ?? "",
-          attachmentsCell(row["deep_attachments"], message),
+          attachmentsCell(row.deepAttachments, message),
           ACCESS_ORDER.filter((access) => accesses.has(access)).join(";"),
-          iso(Number(row["first_access"])),
-          iso(Number(row["last_access"])),
-          ((row["ips"] as string[] | null) ?? []).join(";"),
-          (row["events"] as string[]).join(";"),
-          row["uid"] === null || row["uid"] === undefined ? "" : String(row["uid"]),
+          iso(row.firstAccess),
+          iso(row.lastAccess),
+          (row.ips ?? []).join(";"),
+          row.events.join(";"),
+          row.uid === null ? "" : String(row.uid),
         ]);
       }
     }

@@ -1,9 +1,21 @@
 /** manifest.json, warnings.jsonl and summary.json (docs/output-contract.md). */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { LIVE_EVENTS } from "../analysis/views.js";
+import { bigint, DUPLICATES, EVENTS, FILES, MARKS, MESSAGES, NOTES, pick, varchar, WARNINGS } from "../model/columns.js";
 import { EVENT_KINDS } from "../model/events.js";
 import type { CaseStore } from "../store/case-store.js";
 import { LineWriter } from "./writer.js";
+
+const F = FILES.col;
+const D = DUPLICATES.col;
+const E = EVENTS.col;
+const W = WARNINGS.col;
+const MS = MESSAGES.col;
+
+const COUNT = { n: bigint().notNull };
+/** The files of the case with how many of their events were duplicates of others. */
+const MANIFEST_FILE = { ...FILES.columns, duplicates: bigint().notNull };
 
 export interface RunInfo {
   tool: string;
@@ -15,32 +27,32 @@ export interface RunInfo {
   finishedAt: string;
 }
 
-function num(value: unknown): number {
-  return value === null || value === undefined ? 0 : Number(value);
-}
-
-function opt(value: unknown): unknown {
-  return value === null || value === undefined ? undefined : typeof value === "bigint" ? Number(value) : value;
+/** A NULL cell is left out of the JSON. */
+function opt<T>(value: T | null): T | undefined {
+  return value ?? undefined;
 }
 
 export async function writeManifest(store: CaseStore, outDir: string, run: RunInfo): Promise<void> {
-  const rows = await store.all(`
+  const rows = await store.rows(
+    MANIFEST_FILE,
+    `
     SELECT f.*, coalesce(d.n, 0) AS duplicates
-    FROM files f LEFT JOIN (SELECT file_id, count(*) AS n FROM duplicates GROUP BY file_id) d USING (file_id)
-    ORDER BY f.file_id`);
+    FROM ${FILES.name} f LEFT JOIN (SELECT ${D.fileId}, count(*) AS n FROM ${DUPLICATES.name} GROUP BY ${D.fileId}) d USING (${F.fileId})
+    ORDER BY f.${F.fileId}`,
+  );
   const files = rows.map((row) => ({
-    path: row["path"],
-    container: opt(row["container"]),
-    size: opt(row["size"]),
-    sha256: opt(row["sha256"]),
-    format: opt(row["format"]),
-    parser: opt(row["parser"]),
-    records: num(row["records"]),
-    events: num(row["events"]),
-    messages: num(row["messages"]),
-    warnings: num(row["warnings"]),
-    duplicates: num(row["duplicates"]),
-    error: opt(row["error"]),
+    path: row.path,
+    container: opt(row.container),
+    size: opt(row.size),
+    sha256: opt(row.sha256),
+    format: opt(row.format),
+    parser: opt(row.parser),
+    records: row.records ?? 0,
+    events: row.events ?? 0,
+    messages: row.messages ?? 0,
+    warnings: row.warnings ?? 0,
+    duplicates: row.duplicates,
+    error: opt(row.error),
   }));
   const manifest = { ...run, files };
   writeFileSync(join(outDir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
@@ -50,18 +62,18 @@ export async function writeWarnings(store: CaseStore, outDir: string): Promise<n
   const out = new LineWriter(join(outDir, "warnings.jsonl"));
   let count = 0;
   try {
-    for await (const rows of store.stream("SELECT * FROM warnings ORDER BY coalesce(file_id, 0), seq")) {
+    for await (const rows of store.streamRows(WARNINGS, `SELECT * FROM ${WARNINGS.name} ORDER BY coalesce(${W.fileId}, 0), ${W.seq}`)) {
       for (const row of rows) {
         count += 1;
         await out.write(
           `${JSON.stringify({
-            file: row["path"],
-            line: opt(row["line"]),
-            offset: opt(row["offset"]),
-            record_id: opt(row["record_id"]),
-            member: opt(row["member"]),
-            parser: opt(row["parser"]),
-            reason: row["reason"],
+            file: row.path,
+            line: opt(row.line),
+            offset: opt(row.offset),
+            record_id: opt(row.recordId),
+            member: opt(row.member),
+            parser: opt(row.parser),
+            reason: row.reason,
           })}\n`,
         );
       }
@@ -97,45 +109,52 @@ export interface Summary {
 }
 
 export async function buildSummary(store: CaseStore, extras: SummaryExtras = {}): Promise<Summary> {
-  const fileRows = await store.all("SELECT format, error, records FROM files");
+  const fileRows = await store.rows(pick(FILES, "format", "error", "records"), `SELECT ${F.format}, ${F.error}, ${F.records} FROM ${FILES.name}`);
   const containers = new Set(["zip", "unreadable"]);
-  const dupRows = await store.all("SELECT f.path, count(*) AS n FROM duplicates d JOIN files f USING (file_id) GROUP BY f.path ORDER BY f.path");
+  const dupRows = await store.rows(
+    { path: varchar().notNull, n: bigint().notNull },
+    `SELECT f.${F.path}, count(*) AS n FROM ${DUPLICATES.name} d JOIN ${FILES.name} f USING (${F.fileId}) GROUP BY f.${F.path} ORDER BY f.${F.path}`,
+  );
   const byFile: Record<string, number> = {};
   let duplicates = 0;
   for (const row of dupRows) {
-    byFile[String(row["path"])] = num(row["n"]);
-    duplicates += num(row["n"]);
+    byFile[row.path] = row.n;
+    duplicates += row.n;
   }
-  const kindRows = await store.all("SELECT kind, count(*) AS n FROM events WHERE id NOT IN (SELECT id FROM duplicates) GROUP BY kind");
+  const kindRows = await store.rows({ ...pick(EVENTS, "kind"), ...COUNT }, `SELECT ${E.kind}, count(*) AS n FROM ${LIVE_EVENTS} GROUP BY ${E.kind}`);
   const eventsByKind: Record<string, number> = Object.fromEntries(EVENT_KINDS.map((kind) => [kind, 0]));
   let events = 0;
   for (const row of kindRows) {
-    eventsByKind[String(row["kind"])] = num(row["n"]);
-    events += num(row["n"]);
+    eventsByKind[row.kind] = row.n;
+    events += row.n;
   }
-  const attacker = await store.all("SELECT count(DISTINCT id) AS n FROM marks WHERE id NOT IN (SELECT id FROM duplicates)");
-  const warnings = await store.all("SELECT count(*) AS n FROM warnings");
+  const attacker = await store.one(COUNT, `SELECT count(DISTINCT ${MARKS.col.id}) AS n FROM ${MARKS.name} WHERE ${MARKS.col.id} NOT IN (SELECT ${D.id} FROM ${DUPLICATES.name})`);
+  const warnings = await store.one(COUNT, `SELECT count(*) AS n FROM ${WARNINGS.name}`);
   const byMailbox: Record<string, Record<string, number>> = {};
   let messages = 0;
-  for (const row of await store.all("SELECT coalesce(mailbox, '(unknown)') AS mailbox, coalesce(folder, '') AS folder, count(*) AS n FROM messages GROUP BY ALL ORDER BY ALL")) {
-    const mailbox = String(row["mailbox"]);
-    (byMailbox[mailbox] ??= {})[String(row["folder"])] = num(row["n"]);
-    messages += num(row["n"]);
+  const perFolder = await store.rows(
+    { mailbox: varchar().notNull, folder: varchar().notNull, ...COUNT },
+    `SELECT coalesce(${MS.mailbox}, '(unknown)') AS mailbox, coalesce(${MS.folder}, '') AS folder, count(*) AS n FROM ${MESSAGES.name} GROUP BY ALL ORDER BY ALL`,
+  );
+  for (const row of perFolder) {
+    (byMailbox[row.mailbox] ??= {})[row.folder] = row.n;
+    messages += row.n;
   }
-  const notes = [...(await store.all("SELECT note FROM notes ORDER BY seq")).map((row) => String(row["note"])), ...(extras.notes ?? [])];
+  const noteRows = await store.rows(pick(NOTES, "note"), `SELECT ${NOTES.col.note} FROM ${NOTES.name} ORDER BY ${NOTES.col.seq}`);
+  const notes = [...noteRows.map((row) => String(row.note)), ...(extras.notes ?? [])];
   return {
     files: {
       total: fileRows.length,
-      parsed: fileRows.filter((row) => row["format"] && !containers.has(String(row["format"])) && row["format"] !== "unknown").length,
-      unrecognised: fileRows.filter((row) => row["format"] === "unknown").length,
-      failed: fileRows.filter((row) => row["error"] !== null && row["error"] !== undefined).length,
+      parsed: fileRows.filter((row) => row.format && !containers.has(row.format) && row.format !== "unknown").length,
+      unrecognised: fileRows.filter((row) => row.format === "unknown").length,
+      failed: fileRows.filter((row) => row.error !== null).length,
     },
-    records: fileRows.reduce((total, row) => total + num(row["records"]), 0),
+    records: fileRows.reduce((total, row) => total + (row.records ?? 0), 0),
     events,
     duplicates_dropped: { total: duplicates, by_file: byFile },
-    warnings: num(warnings[0]?.["n"]),
+    warnings: warnings?.n ?? 0,
     events_by_kind: eventsByKind,
-    attacker_events: num(attacker[0]?.["n"]),
+    attacker_events: attacker?.n ?? 0,
     affected: extras.affected,
     findings: extras.findings,
     exposed_messages: extras.exposedMessages,

@@ -3,9 +3,18 @@
  * (sorted by time, then file, then position: deterministic across runs).
  */
 import { join } from "node:path";
+import { bigint, DUPLICATES, EVENTS, FILES, jsonText, MARKS, pick, varchar, type RowOf } from "../model/columns.js";
 import { MailtrailError } from "../model/errors.js";
-import type { CaseStore, Row } from "../store/case-store.js";
+import type { EventBody } from "../model/events.js";
+import type { CaseStore } from "../store/case-store.js";
+import { selectList } from "../store/rows.js";
+import { LIVE_EVENTS } from "../analysis/views.js";
 import { CsvWriter, LineWriter } from "./writer.js";
+
+const E = EVENTS.col;
+const F = FILES.col;
+const D = DUPLICATES.col;
+const MK = MARKS.col;
 
 export const TIMELINE_COLUMNS = [
   "timestamp",
@@ -28,45 +37,60 @@ export const TIMELINE_COLUMNS = [
   "source_ref",
 ] as const;
 
+/** Where else a kept event was seen (its duplicates). */
+interface OtherLocation {
+  file: string;
+  sha256: string | null;
+  line: number | null;
+  offset: number | null;
+  recordId: string | null;
+}
+
+const EVENT_PART = pick(EVENTS, "id", "ts", "kind", "data", "refLine", "refOffset", "recordId");
+const FILE_PART = pick(FILES, "path", "sha256", "parser");
+
+/** One row of TIMELINE_SQL: the event, its file, its attacker reasons and its other locations. */
+export const TIMELINE_ROW = { ...EVENT_PART, ...FILE_PART, reasons: varchar(), others: jsonText<OtherLocation[]>() };
+
+export type TimelineRow = RowOf<typeof TIMELINE_ROW>;
+
 /** Events with their file, marks and other locations; duplicates left out. */
 export const TIMELINE_SQL = `
   WITH mark_reasons AS (
-    SELECT id, string_agg(reason, '; ' ORDER BY via, reason) AS reasons FROM (SELECT DISTINCT id, reason, via FROM marks) GROUP BY id
+    SELECT ${MK.id}, string_agg(${MK.reason}, '; ' ORDER BY ${MK.via}, ${MK.reason}) AS reasons FROM (SELECT DISTINCT ${MK.id}, ${MK.reason}, ${MK.via} FROM ${MARKS.name}) GROUP BY ${MK.id}
   ), other_locations AS (
-    SELECT d.kept_id AS id,
-           to_json(list({'file': f.path, 'sha256': f.sha256, 'line': e.ref_line, 'offset': e.ref_offset, 'recordId': e.record_id} ORDER BY d.file_id, e.seq)) AS others
-    FROM duplicates d JOIN events e ON e.id = d.id JOIN files f ON f.file_id = d.file_id
-    GROUP BY d.kept_id
+    SELECT d.${D.keptId} AS id,
+           to_json(list({'file': f.${F.path}, 'sha256': f.${F.sha256}, 'line': e.${E.refLine}, 'offset': e.${E.refOffset}, 'recordId': e.${E.recordId}} ORDER BY d.${D.fileId}, e.${E.seq})) AS others
+    FROM ${DUPLICATES.name} d JOIN ${EVENTS.name} e ON e.${E.id} = d.${D.id} JOIN ${FILES.name} f ON f.${F.fileId} = d.${D.fileId}
+    GROUP BY d.${D.keptId}
   )
-  SELECT e.id, e.ts, e.kind, e.data, e.ref_line, e.ref_offset, e.record_id,
-         f.path, f.sha256, f.parser, m.reasons, o.others::VARCHAR AS others
-  FROM events e
-  JOIN files f ON f.file_id = e.file_id
-  LEFT JOIN mark_reasons m ON m.id = e.id
-  LEFT JOIN other_locations o ON o.id = e.id
-  WHERE e.id NOT IN (SELECT id FROM duplicates)
-  ORDER BY e.ts, e.file_id, e.seq`;
-
-type Body = Record<string, unknown> & { items?: { messageId?: string; uid?: number; folder?: string }[] };
+  SELECT ${selectList(EVENT_PART, "e")},
+         ${selectList(FILE_PART, "f")}, m.reasons, o.others::VARCHAR AS others
+  FROM ${EVENTS.name} e
+  JOIN ${FILES.name} f ON f.${F.fileId} = e.${E.fileId}
+  LEFT JOIN mark_reasons m ON m.${MK.id} = e.${E.id}
+  LEFT JOIN other_locations o ON o.id = e.${E.id}
+  WHERE e.${E.id} NOT IN (SELECT ${D.id} FROM ${DUPLICATES.name})
+  ORDER BY e.${E.ts}, e.${E.fileId}, e.${E.seq}`;
 
 function text(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : typeof value === "number" ? String(value) : undefined;
 }
 
-export function sourceRefText(row: Row): string {
-  if (row["record_id"] !== null && row["record_id"] !== undefined) return `record ${String(row["record_id"])}`;
-  if (row["ref_line"] !== null && row["ref_line"] !== undefined) return `line ${String(row["ref_line"])}`;
-  if (row["ref_offset"] !== null && row["ref_offset"] !== undefined) return `offset ${String(row["ref_offset"])}`;
+export function sourceRefText(row: Pick<TimelineRow, "recordId" | "refLine" | "refOffset">): string {
+  if (row.recordId !== null) return `record ${row.recordId}`;
+  if (row.refLine !== null) return `line ${String(row.refLine)}`;
+  if (row.refOffset !== null) return `offset ${String(row.refOffset)}`;
   return "";
 }
 
 const MAX_ITEMS_IN_DETAIL = 10;
 
 /** The detail cell: the source's own detail, else the messages the event concerns. */
-export function detailOf(body: Body): string | undefined {
-  const own = text(body["detail"]);
+export function detailOf(body: EventBody): string | undefined {
+  const own = text(body.detail);
   if (own) return own;
-  const items = body.items;
+  const items = "items" in body ? body.items : undefined;
   if (!items || items.length === 0) return undefined;
   const shown = items.slice(0, MAX_ITEMS_IN_DETAIL).map((item) => {
     const where = item.folder ? `${item.folder} ` : "";
@@ -77,14 +101,15 @@ export function detailOf(body: Body): string | undefined {
   return shown.join(", ") + more;
 }
 
-function countryOf(body: Body): string | undefined {
-  const location = body["location"] as { country?: unknown } | undefined;
-  return text(body["country"]) ?? text(location?.country);
+function countryOf(body: EventBody): string | undefined {
+  const location = "location" in body ? body.location : undefined;
+  return text(body.country) ?? text(location?.country);
 }
 
-function messageCountOf(body: Body): number | undefined {
-  if (typeof body["messageCount"] === "number") return body["messageCount"];
-  return body.items && body.items.length > 0 ? body.items.length : undefined;
+function messageCountOf(body: EventBody): number | undefined {
+  if (typeof body.messageCount === "number") return body.messageCount;
+  const items = "items" in body ? body.items : undefined;
+  return items && items.length > 0 ? items.length : undefined;
 }
 
 export interface TimelineStats {
@@ -93,12 +118,12 @@ export interface TimelineStats {
 }
 
 /** A human sentence for Timesketch's `message`. */
-export function messageOf(body: Body, detail: string | undefined): string {
-  const parts = [String(body["action"] ?? body["kind"])];
-  if (body["result"]) parts.push(`(${String(body["result"])})`);
-  if (body["user"]) parts.push(`by ${String(body["user"])}`);
-  if (body["mailbox"] && body["mailbox"] !== body["user"]) parts.push(`in mailbox ${String(body["mailbox"])}`);
-  if (body["clientIp"]) parts.push(`from ${String(body["clientIp"])}`);
+export function messageOf(body: EventBody, detail: string | undefined): string {
+  const parts = [String(body.action ?? body.kind)];
+  if (body.result) parts.push(`(${String(body.result)})`);
+  if (body.user) parts.push(`by ${String(body.user)}`);
+  if (body.mailbox && body.mailbox !== body.user) parts.push(`in mailbox ${String(body.mailbox)}`);
+  if (body.clientIp) parts.push(`from ${String(body.clientIp)}`);
   const head = parts.join(" ");
   return detail ? `${head}: ${detail}` : head;
 }
@@ -109,12 +134,12 @@ export async function writeTimelines(store: CaseStore, outDir: string): Promise<
   const sketch = new LineWriter(join(outDir, "timesketch.jsonl"));
   const stats: TimelineStats = { events: 0, attackerEvents: 0 };
   try {
-    for await (const rows of store.stream(TIMELINE_SQL)) {
+    for await (const rows of store.streamRows(TIMELINE_ROW, TIMELINE_SQL)) {
       for (const row of rows) {
-        const body = JSON.parse(String(row["data"])) as Body;
-        const ts = Number(row["ts"]);
+        const body = row.data;
+        const ts = row.ts;
         const timestamp = new Date(ts).toISOString();
-        const reasons = row["reasons"] === null || row["reasons"] === undefined ? undefined : String(row["reasons"]);
+        const reasons = row.reasons ?? undefined;
         const attacker = reasons !== undefined;
         const detail = detailOf(body);
         const sourceRef = sourceRefText(row);
@@ -124,37 +149,37 @@ export async function writeTimelines(store: CaseStore, outDir: string): Promise<
         if (attacker) stats.attackerEvents += 1;
         await csv.write([
           timestamp,
-          String(row["id"]),
-          String(row["kind"]),
-          text(body["action"]),
-          text(body["result"]),
-          text(body["user"]),
-          text(body["mailbox"]),
-          text(body["clientIp"]),
+          row.id,
+          row.kind,
+          text(body.action),
+          text(body.result),
+          text(body.user),
+          text(body.mailbox),
+          text(body.clientIp),
           country,
-          text(body["userAgent"]),
-          text(body["sessionId"]),
+          text(body.userAgent),
+          text(body.sessionId),
           messageCount,
           detail,
           attacker ? "yes" : "no",
           reasons,
-          text(row["parser"]),
-          text(row["path"]),
+          text(row.parser),
+          text(row.path),
           sourceRef,
         ]);
         const source = {
-          parser: row["parser"],
-          file: row["path"],
-          sha256: row["sha256"],
-          line: row["ref_line"] ?? undefined,
-          offset: row["ref_offset"] ?? undefined,
-          recordId: row["record_id"] ?? undefined,
+          parser: row.parser,
+          file: row.path,
+          sha256: row.sha256,
+          line: row.refLine ?? undefined,
+          offset: row.refOffset ?? undefined,
+          recordId: row.recordId ?? undefined,
         };
-        const others = row["others"] === null || row["others"] === undefined ? undefined : (JSON.parse(String(row["others"])) as unknown[]);
+        const others = row.others ?? undefined;
         await jsonl.write(
           `${JSON.stringify({
             timestamp,
-            id: row["id"],
+            id: row.id,
             ...body,
             attacker,
             attackerReasons: reasons ? reasons.split("; ") : [],
@@ -167,24 +192,24 @@ export async function writeTimelines(store: CaseStore, outDir: string): Promise<
             message: messageOf(body, detail),
             datetime: timestamp,
             timestamp: ts * 1000,
-            timestamp_desc: body["tsDesc"] ?? "Event time",
-            event_id: row["id"],
-            kind: row["kind"],
-            action: body["action"],
-            result: body["result"],
-            user: body["user"],
-            mailbox: body["mailbox"],
-            client_ip: body["clientIp"],
+            timestamp_desc: body.tsDesc ?? "Event time",
+            event_id: row.id,
+            kind: row.kind,
+            action: body.action,
+            result: body.result,
+            user: body.user,
+            mailbox: body.mailbox,
+            client_ip: body.clientIp,
             country,
-            user_agent: body["userAgent"],
-            session_id: body["sessionId"],
+            user_agent: body.userAgent,
+            session_id: body.sessionId,
             message_count: messageCount,
             attacker: attacker ? "yes" : "no",
             attacker_reason: reasons,
-            source_parser: row["parser"],
-            source_file: row["path"],
+            source_parser: row.parser,
+            source_file: row.path,
             source_ref: sourceRef,
-            source_sha256: row["sha256"],
+            source_sha256: row.sha256,
           })}\n`,
         );
       }
@@ -194,8 +219,8 @@ export async function writeTimelines(store: CaseStore, outDir: string): Promise<
   }
   // A result stream that ends early (seen when the store ran out of memory mid-query) must not
   // pass for a whole timeline.
-  const expected = await store.all("SELECT count(*) AS n FROM events WHERE id NOT IN (SELECT id FROM duplicates)");
-  const total = Number(expected[0]?.["n"] ?? 0);
+  const expected = await store.one({ n: bigint().notNull }, `SELECT count(*) AS n FROM ${LIVE_EVENTS}`);
+  const total = expected?.n ?? 0;
   if (stats.events !== total) {
     throw new MailtrailError("STORE", `the timeline is incomplete: ${stats.events} of ${total} events were written (the case store stopped early); the files in ${outDir} must not be used`);
   }

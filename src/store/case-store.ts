@@ -1,10 +1,13 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
+import { EVENTS, FILES, integer, MESSAGES, META, NOTES, varchar, WARNINGS, type Columns, type InsertOf, type RowOf, type Table } from "../model/columns.js";
 import type { EventBody, SourceRef } from "../model/events.js";
 import type { MessageBody } from "../model/messages.js";
 import { MailtrailError } from "../model/errors.js";
-import { ANALYSIS_SQL, SCHEMA_SQL, SCHEMA_VERSION } from "./schema.js";
+import { insertStatement, RowAppender } from "./appender.js";
+import { RowDecoder, type Shape } from "./rows.js";
+import { ANALYSIS_SQL, createTableSql, replaceTableSql, SCHEMA_SQL, SCHEMA_VERSION } from "./schema.js";
 
 export const CASE_FILE = "case.duckdb";
 /**
@@ -16,56 +19,93 @@ export const CASE_FILE = "case.duckdb";
 export const INGEST_MEMORY_LIMIT = "192MB";
 export const QUERY_MEMORY_LIMIT = process.env["MAILTRAIL_STORE_MEMORY"] ?? "1GB";
 
-export type Row = Record<string, unknown>;
-
-export interface FileRow {
-  fileId: number;
-  path: string;
-  container?: string;
-  size?: number;
-  sha256?: string;
-  format?: string;
-  parser?: string;
+/** A file as ingest records it (a `files` row); counts are kept up to date while it is read. */
+export interface FileRow extends InsertOf<typeof FILES.columns> {
   records: number;
   events: number;
   messages: number;
   warnings: number;
-  error?: string;
-  mtime?: string;
-  /** Index of the evidence root the path is relative to. */
-  root?: number;
 }
 
-export interface WarningRow {
-  fileId?: number;
-  path: string;
-  parser?: string;
-  line?: number;
-  offset?: number;
-  recordId?: string;
-  member?: string;
-  reason: string;
+/** A warning as ingest records it; the store numbers it (`seq`). */
+export type WarningRow = Omit<InsertOf<typeof WARNINGS.columns>, "seq">;
+
+interface EventInput {
+  fileId: number;
+  seq: number;
+  id: string;
+  event: EventBody;
+  source: SourceRef;
+  data: string;
+  recordKey: string | undefined;
 }
 
-function big(value: number | undefined): bigint | null {
-  return value === undefined || !Number.isFinite(value) ? null : BigInt(Math.trunc(value));
+interface MessageInput {
+  fileId: number;
+  seq: number;
+  id: string;
+  message: MessageBody;
+  source: SourceRef;
+  data: string;
 }
 
-function appendText(appender: DuckDBAppender, value: string | undefined | null): void {
-  if (value === undefined || value === null) appender.appendNull();
-  else appender.appendVarchar(value);
+interface WarningInput {
+  seq: number;
+  warning: WarningRow;
 }
 
-function appendBig(appender: DuckDBAppender, value: number | undefined): void {
-  if (value === undefined || !Number.isFinite(value)) appender.appendNull();
-  else appender.appendBigInt(BigInt(Math.trunc(value)));
-}
+/** The columns every stored record has, from what the pipeline stamped. */
+const RECORD_SOURCES = {
+  fileId: (r: { fileId: number }) => r.fileId,
+  seq: (r: { seq: number }) => r.seq,
+  id: (r: { id: string }) => r.id,
+  refLine: (r: { source: SourceRef }) => r.source.line,
+  refOffset: (r: { source: SourceRef }) => r.source.offset,
+  recordId: (r: { source: SourceRef }) => r.source.recordId,
+  member: (r: { source: SourceRef }) => r.source.member,
+  data: (r: { data: string }) => r.data,
+};
 
-/** BIGINT columns come back as bigint; every count, offset and epoch-ms here fits a number. */
-function plainNumbers(row: Row): Row {
-  for (const key in row) if (typeof row[key] === "bigint") row[key] = Number(row[key]);
-  return row;
-}
+/** Where each events column comes from: every column of the table, and no other, must be named. */
+const EVENT_ROW = new RowAppender<typeof EVENTS.columns, EventInput>(EVENTS, {
+  ...RECORD_SOURCES,
+  ts: (r) => r.event.ts,
+  kind: (r) => r.event.kind,
+  action: (r) => r.event.action,
+  result: (r) => r.event.result,
+  userName: (r) => r.event.user,
+  mailbox: (r) => r.event.mailbox,
+  clientIp: (r) => r.event.clientIp,
+  sessionId: (r) => r.event.sessionId,
+  recordKey: (r) => r.recordKey,
+});
+
+const MESSAGE_ROW = new RowAppender<typeof MESSAGES.columns, MessageInput>(MESSAGES, {
+  ...RECORD_SOURCES,
+  mailbox: (r) => r.message.mailbox,
+  folder: (r) => r.message.folder,
+  messageId: (r) => r.message.messageId,
+  uid: (r) => r.message.uid,
+  uidValidity: (r) => r.message.uidValidity,
+  date: (r) => r.message.date,
+  received: (r) => r.message.received,
+  subject: (r) => r.message.subject,
+});
+
+const WARNING_ROW = new RowAppender<typeof WARNINGS.columns, WarningInput>(WARNINGS, {
+  fileId: (r) => r.warning.fileId,
+  seq: (r) => r.seq,
+  path: (r) => r.warning.path,
+  parser: (r) => r.warning.parser,
+  line: (r) => r.warning.line,
+  offset: (r) => r.warning.offset,
+  recordId: (r) => r.warning.recordId,
+  member: (r) => r.warning.member,
+  reason: (r) => r.warning.reason,
+});
+
+const META_VALUE = { value: varchar() };
+const COUNT = { n: integer().notNull };
 
 /** The case: one DuckDB file in the output folder holding evidence, events, messages and analysis. */
 export class CaseStore {
@@ -73,11 +113,15 @@ export class CaseStore {
   private messageAppender: DuckDBAppender | undefined;
   private warningAppender: DuckDBAppender | undefined;
   private warningSeq = 0;
+  // One input object per table, refilled for every row: appending allocates nothing.
+  private readonly eventInput: EventInput = { fileId: 0, seq: 0, id: "", event: undefined as unknown as EventBody, source: undefined as unknown as SourceRef, data: "", recordKey: undefined };
+  private readonly messageInput: MessageInput = { fileId: 0, seq: 0, id: "", message: undefined as unknown as MessageBody, source: undefined as unknown as SourceRef, data: "" };
+  private readonly warningInput: WarningInput = { seq: 0, warning: undefined as unknown as WarningRow };
 
   private constructor(
     readonly dir: string,
     private readonly instance: DuckDBInstance,
-    readonly connection: DuckDBConnection,
+    private readonly connection: DuckDBConnection,
   ) {}
 
   /** Creates a new case in `dir` (an existing case file there is replaced by the caller beforehand). */
@@ -86,9 +130,9 @@ export class CaseStore {
     const store = await CaseStore.connect(dir);
     await store.connection.run(SCHEMA_SQL);
     await store.setMeta("schema_version", String(SCHEMA_VERSION));
-    store.eventAppender = await store.connection.createAppender("events");
-    store.messageAppender = await store.connection.createAppender("messages");
-    store.warningAppender = await store.connection.createAppender("warnings");
+    store.eventAppender = await store.connection.createAppender(EVENTS.name);
+    store.messageAppender = await store.connection.createAppender(MESSAGES.name);
+    store.warningAppender = await store.connection.createAppender(WARNINGS.name);
     return store;
   }
 
@@ -122,13 +166,13 @@ export class CaseStore {
   }
 
   async setMeta(key: string, value: string): Promise<void> {
-    await this.connection.run("INSERT OR REPLACE INTO meta VALUES ($1, $2)", [key, value]);
+    const insert = insertStatement(META, { key, value }, "INSERT OR REPLACE");
+    await this.connection.run(insert.sql, insert.params);
   }
 
   async getMeta(key: string): Promise<string | undefined> {
-    const rows = await this.all("SELECT value FROM meta WHERE key = $1", [key]);
-    const value = rows[0]?.["value"];
-    return typeof value === "string" ? value : undefined;
+    const row = await this.one(META_VALUE, `SELECT ${META.col.value} FROM ${META.name} WHERE ${META.col.key} = $1`, [key]);
+    return row?.value ?? undefined;
   }
 
   /** Before analysis and outputs: big joins and sorts need more than loading did. */
@@ -144,86 +188,65 @@ export class CaseStore {
   /** Synchronous: an await per event cost more than the append itself. */
   appendEvent(fileId: number, seq: number, id: string, event: EventBody, source: SourceRef, data: string, recordKey: string | undefined): void {
     const a = this.appender(this.eventAppender);
-    a.appendInteger(fileId);
-    a.appendBigInt(BigInt(seq));
-    a.appendVarchar(id);
-    a.appendBigInt(BigInt(Math.trunc(event.ts)));
-    a.appendVarchar(event.kind);
-    appendText(a, event.action);
-    appendText(a, event.result);
-    appendText(a, event.user);
-    appendText(a, event.mailbox);
-    appendText(a, event.clientIp);
-    appendText(a, event.sessionId);
-    appendBig(a, source.line);
-    appendBig(a, source.offset);
-    appendText(a, source.recordId);
-    appendText(a, source.member);
-    appendText(a, recordKey);
-    a.appendVarchar(data);
-    a.endRow();
+    const input = this.eventInput;
+    input.fileId = fileId;
+    input.seq = seq;
+    input.id = id;
+    input.event = event;
+    input.source = source;
+    input.data = data;
+    input.recordKey = recordKey;
+    EVENT_ROW.append(a, input);
   }
 
   appendMessage(fileId: number, seq: number, id: string, message: MessageBody, source: SourceRef, data: string): void {
     const a = this.appender(this.messageAppender);
-    a.appendInteger(fileId);
-    a.appendBigInt(BigInt(seq));
-    a.appendVarchar(id);
-    appendText(a, message.mailbox);
-    appendText(a, message.folder);
-    appendText(a, message.messageId);
-    appendBig(a, message.uid);
-    appendBig(a, message.uidValidity);
-    appendBig(a, message.date);
-    appendBig(a, message.received);
-    appendText(a, message.subject);
-    appendBig(a, source.line);
-    appendBig(a, source.offset);
-    appendText(a, source.recordId);
-    appendText(a, source.member);
-    a.appendVarchar(data);
-    a.endRow();
+    const input = this.messageInput;
+    input.fileId = fileId;
+    input.seq = seq;
+    input.id = id;
+    input.message = message;
+    input.source = source;
+    input.data = data;
+    MESSAGE_ROW.append(a, input);
   }
 
   addWarning(warning: WarningRow): void {
     const a = this.appender(this.warningAppender);
     this.warningSeq += 1;
-    if (warning.fileId === undefined) a.appendNull();
-    else a.appendInteger(warning.fileId);
-    a.appendBigInt(BigInt(this.warningSeq));
-    a.appendVarchar(warning.path);
-    appendText(a, warning.parser);
-    appendBig(a, warning.line);
-    appendBig(a, warning.offset);
-    appendText(a, warning.recordId);
-    appendText(a, warning.member);
-    a.appendVarchar(warning.reason);
-    a.endRow();
+    this.warningInput.seq = this.warningSeq;
+    this.warningInput.warning = warning;
+    WARNING_ROW.append(a, this.warningInput);
   }
 
   async addNote(note: string): Promise<void> {
-    const rows = await this.all("SELECT count(*)::INTEGER AS n FROM notes");
-    await this.connection.run("INSERT INTO notes VALUES ($1, $2)", [Number(rows[0]?.["n"] ?? 0), note]);
+    const count = await this.one(COUNT, `SELECT count(*)::INTEGER AS n FROM ${NOTES.name}`);
+    await this.insertRow(NOTES, { seq: count?.n ?? 0, note });
   }
 
   async upsertFile(file: FileRow): Promise<void> {
-    await this.connection.run("DELETE FROM files WHERE file_id = $1", [file.fileId]);
-    await this.connection.run("INSERT INTO files VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)", [
-      file.fileId,
-      file.path,
-      file.container ?? null,
-      big(file.size),
-      file.sha256 ?? null,
-      file.format ?? null,
-      file.parser ?? null,
-      BigInt(file.records),
-      BigInt(file.events),
-      BigInt(file.messages),
-      BigInt(file.warnings),
-      file.error ?? null,
-      file.mtime ?? null,
-      file.root ?? 0,
-    ]);
+    await this.connection.run(`DELETE FROM ${FILES.name} WHERE ${FILES.col.fileId} = $1`, [file.fileId]);
+    await this.insertRow(FILES, { ...file, root: file.root ?? 0 });
+  }
+
+  /** Inserts one row (for the few rows written one at a time; bulk rows go through the appenders or SQL). */
+  async insertRow<C extends Columns>(table: Table<C>, row: InsertOf<C>): Promise<void> {
+    const insert = insertStatement(table, row);
+    await this.connection.run(insert.sql, insert.params);
+  }
+
+  /**
+   * (Re)creates an analysis table from its columns and fills it from `select`, whose result
+   * columns are matched by name (`INSERT … BY NAME`): a result column the table lacks is an error.
+   */
+  async replaceTable(table: Table, select?: string, params?: DuckDBValue[]): Promise<void> {
+    await this.run(replaceTableSql(table));
+    if (select !== undefined) await this.run(`INSERT INTO ${table.name} BY NAME ${select}`, params);
+  }
+
+  /** Creates an analysis table if a case analysed by an older mailtrail lacks it. */
+  async ensureTable(table: Table): Promise<void> {
+    await this.run(createTableSql(table));
   }
 
   /** Makes appended rows visible to queries. */
@@ -238,17 +261,24 @@ export class CaseStore {
     await this.connection.run(sql, params);
   }
 
-  async all(sql: string, params?: DuckDBValue[]): Promise<Row[]> {
+  /** The rows of a query, typed by the columns it declares (a table's or its own). */
+  async rows<C extends Columns>(shape: Shape<C>, sql: string, params?: DuckDBValue[]): Promise<RowOf<C>[]> {
     this.flush();
     const reader = await this.connection.runAndReadAll(sql, params);
-    return (reader.getRowObjectsJS() as Row[]).map(plainNumbers);
+    return new RowDecoder(shape, reader.columnNames()).decodeAll(reader.getRowsJS());
   }
 
-  /** Streams the rows of a query in chunks: for outputs that must not hold a whole table. */
-  async *stream(sql: string, params?: DuckDBValue[]): AsyncGenerator<Row[]> {
+  /** The first row of a query, if any. */
+  async one<C extends Columns>(shape: Shape<C>, sql: string, params?: DuckDBValue[]): Promise<RowOf<C> | undefined> {
+    return (await this.rows(shape, sql, params))[0];
+  }
+
+  /** Streams the typed rows of a query in chunks: for outputs that must not hold a whole table. */
+  async *streamRows<C extends Columns>(shape: Shape<C>, sql: string, params?: DuckDBValue[]): AsyncGenerator<RowOf<C>[]> {
     this.flush();
     const result = await this.connection.stream(sql, params);
-    for await (const rows of result.yieldRowObjectJs()) yield (rows as Row[]).map(plainNumbers);
+    const decoder = new RowDecoder(shape, result.columnNames());
+    for await (const rows of result.yieldRowsJs()) yield decoder.decodeAll(rows);
   }
 
   async close(): Promise<void> {

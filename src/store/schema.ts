@@ -1,79 +1,36 @@
 /**
- * The case store's tables. Events keep the columns analysis filters and sorts on; the whole
- * event body is in `data` (JSON text) so nothing a parser produced is lost.
+ * The case store's DDL, derived from the column table (src/model/columns.ts): the order of a
+ * table's columns there is its order here and in its appender.
  */
+import { MARKS, sqlIdentifier, STORED_TABLES, type Table } from "../model/columns.js";
+
 export const SCHEMA_VERSION = 1;
 
-export const SCHEMA_SQL = `
-CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
-CREATE TABLE IF NOT EXISTS files (
-  file_id INTEGER PRIMARY KEY,
-  path VARCHAR NOT NULL,
-  container VARCHAR,
-  size BIGINT,
-  sha256 VARCHAR,
-  format VARCHAR,
-  parser VARCHAR,
-  records BIGINT DEFAULT 0,
-  events BIGINT DEFAULT 0,
-  messages BIGINT DEFAULT 0,
-  warnings BIGINT DEFAULT 0,
-  error VARCHAR,
-  mtime VARCHAR,
-  root INTEGER
-);
-CREATE TABLE IF NOT EXISTS events (
-  file_id INTEGER NOT NULL,
-  seq BIGINT NOT NULL,
-  id VARCHAR NOT NULL,
-  ts BIGINT NOT NULL,
-  kind VARCHAR NOT NULL,
-  action VARCHAR,
-  result VARCHAR,
-  user_name VARCHAR,
-  mailbox VARCHAR,
-  client_ip VARCHAR,
-  session_id VARCHAR,
-  ref_line BIGINT,
-  ref_offset BIGINT,
-  record_id VARCHAR,
-  member VARCHAR,
-  record_key VARCHAR,
-  data VARCHAR NOT NULL
-);
-CREATE TABLE IF NOT EXISTS messages (
-  file_id INTEGER NOT NULL,
-  seq BIGINT NOT NULL,
-  id VARCHAR NOT NULL,
-  mailbox VARCHAR,
-  folder VARCHAR,
-  message_id VARCHAR,
-  uid BIGINT,
-  uid_validity BIGINT,
-  date BIGINT,
-  received BIGINT,
-  subject VARCHAR,
-  ref_line BIGINT,
-  ref_offset BIGINT,
-  record_id VARCHAR,
-  member VARCHAR,
-  data VARCHAR NOT NULL
-);
-CREATE TABLE IF NOT EXISTS warnings (
-  file_id INTEGER,
-  seq BIGINT NOT NULL,
-  path VARCHAR NOT NULL,
-  parser VARCHAR,
-  line BIGINT,
-  "offset" BIGINT,
-  record_id VARCHAR,
-  member VARCHAR,
-  reason VARCHAR NOT NULL
-);
-CREATE TABLE IF NOT EXISTS notes (seq INTEGER, note VARCHAR);
-`;
+function columnDdl(key: string, column: Table["columns"][string]): string {
+  let ddl = `${sqlIdentifier(key)} ${column.type}`;
+  if (column.primaryKey) ddl += " PRIMARY KEY";
+  else if (!column.nullable) ddl += " NOT NULL";
+  if (column.defaultSql !== undefined) ddl += ` DEFAULT ${column.defaultSql}`;
+  return ddl;
+}
+
+function columnList(table: Table): string {
+  return Object.entries(table.columns)
+    .map(([key, column]) => columnDdl(key, column))
+    .join(", ");
+}
+
+/** `CREATE TABLE IF NOT EXISTS …`: for tables that keep their rows across runs. */
+export function createTableSql(table: Table): string {
+  return `CREATE ${table.temp ? "TEMP " : ""}TABLE IF NOT EXISTS ${table.name} (${columnList(table)});`;
+}
+
+/** `CREATE OR REPLACE TABLE …`: for tables analysis rebuilds on every run. */
+export function replaceTableSql(table: Table): string {
+  return `CREATE OR REPLACE ${table.temp ? "TEMP " : ""}TABLE ${table.name} (${columnList(table)});`;
+}
+
+export const SCHEMA_SQL = STORED_TABLES.map(createTableSql).join("\n");
 
 /** Tables analysis rebuilds on every run (so `analyze` can re-run with new IOCs). */
-export const ANALYSIS_SQL = `
-CREATE OR REPLACE TABLE marks (id VARCHAR, reason VARCHAR, via VARCHAR);
-`;
+export const ANALYSIS_SQL = replaceTableSql(MARKS);

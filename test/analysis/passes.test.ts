@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { analyze, type AnalysisResult } from "../../src/analysis/analyze.js";
 import { EMPTY_DIRECTORY, parseDirectory, type Directory } from "../../src/analysis/directory.js";
 import { NO_IOCS, parseIocs } from "../../src/analysis/ioc.js";
+import { EXPOSURE_GAPS, EXPOSURES, MARKS, pick } from "../../src/model/columns.js";
 import type { MessageBody } from "../../src/model/messages.js";
 import type { MailChangeEvent, MailReadEvent } from "../../src/model/events.js";
 import { at, failedSignIn, mailRead, openFixture, sessionEnd, signIn, type Fixture } from "./hunts/store-fixture.js";
@@ -42,8 +43,8 @@ async function run(ioc: string, options: { directory?: Directory; expand?: boole
 }
 
 async function attackerIds(): Promise<string[]> {
-  const rows = await fixture.store.all("SELECT DISTINCT id FROM marks ORDER BY id");
-  return rows.map((row) => String(row["id"]));
+  const rows = await fixture.store.rows(pick(MARKS, "id"), "SELECT DISTINCT id FROM marks ORDER BY id");
+  return rows.map((row) => String(row.id));
 }
 
 describe("identity resolution", () => {
@@ -82,8 +83,8 @@ describe("sessions and tokens", () => {
     );
     const result = await run("198.51.100.7\n");
     expect(await attackerIds()).toEqual([seed, replay].sort());
-    const reason = await fixture.store.all("SELECT reason FROM marks WHERE id = $1", [replay ?? ""]);
-    expect(String(reason[0]?.["reason"])).toContain("same token T1 as attacker event");
+    const reason = await fixture.store.one(pick(MARKS, "reason"), "SELECT reason FROM marks WHERE id = $1", [replay ?? ""]);
+    expect(String(reason?.reason)).toContain("same token T1 as attacker event");
     expect(result.findings.find((finding) => finding.id === "pivot-shared-session:203.0.113.50")?.strength).toBe("strong");
     expect(benign).toBeDefined();
   });
@@ -145,8 +146,8 @@ describe("the exposure ledger", () => {
     );
     await fixture.add(mailRead({ ts: at("09:00"), user: "ann@corp.example", clientIp: "198.51.100.7", how: "sync", folder: "Inbox", items: [] }));
     const result = await run("198.51.100.7\n");
-    const exposed = await fixture.store.all("SELECT message_id, access FROM exposures ORDER BY message_id");
-    expect(exposed).toEqual([{ message_id: "<old@x>", access: "sync" }]);
+    const exposed = await fixture.store.rows(pick(EXPOSURES, "messageId", "access"), "SELECT message_id, access FROM exposures ORDER BY message_id");
+    expect(exposed).toEqual([{ messageId: "<old@x>", access: "sync" }]);
     expect(result.affected[0]).toMatchObject({ email: "ann@corp.example", exposure: "confirmed", messagesExposed: 1 });
   });
 
@@ -163,13 +164,13 @@ describe("the exposure ledger", () => {
       sessionEnd({ ts: at("09:20"), user: "ann@corp.example", sessionId: "D1", counters: { body_count: 5 } }),
     );
     const result = await run("198.51.100.7\n");
-    const exposed = await fixture.store.all("SELECT message_id, uid, access, ip FROM exposures WHERE access = 'imap-fetch' ORDER BY uid");
+    const exposed = await fixture.store.rows(pick(EXPOSURES, "messageId", "uid", "access", "ip"), "SELECT message_id, uid, access, ip FROM exposures WHERE access = 'imap-fetch' ORDER BY uid");
     expect(exposed).toEqual([
-      { message_id: "<kept@x>", uid: 4, access: "imap-fetch", ip: "198.51.100.7" },
-      { message_id: "<moved@x>", uid: 5, access: "imap-fetch", ip: "198.51.100.7" },
-      { message_id: null, uid: 6, access: "imap-fetch", ip: "198.51.100.7" },
+      { messageId: "<kept@x>", uid: 4, access: "imap-fetch", ip: "198.51.100.7" },
+      { messageId: "<moved@x>", uid: 5, access: "imap-fetch", ip: "198.51.100.7" },
+      { messageId: null, uid: 6, access: "imap-fetch", ip: "198.51.100.7" },
     ]);
-    const gaps = (await fixture.store.all("SELECT gap FROM exposure_gaps ORDER BY gap")).map((row) => String(row["gap"]));
+    const gaps = (await fixture.store.rows(pick(EXPOSURE_GAPS, "gap"), "SELECT gap FROM exposure_gaps ORDER BY gap")).map((row) => String(row.gap));
     expect(gaps).toEqual(["UID 6 in INBOX: no export or log line names this message", "session D1 fetched 5 message bodies; the logs name 3 of them"]);
     expect(result.findings.find((finding) => finding.id === "exposure-unknown:ann@corp.example")).toBeDefined();
   });

@@ -10,6 +10,7 @@ import { ingest } from "../../src/evidence/pipeline.js";
 import type { ArchiveLimits } from "../../src/evidence/archive.js";
 import { CaseStore } from "../../src/store/case-store.js";
 import { markDuplicates } from "../../src/analysis/dedup.js";
+import { bigint, EVENTS, pick, WARNINGS } from "../../src/model/columns.js";
 
 const FIXTURES = new URL("../../fixtures/", import.meta.url).pathname;
 const SAMPLE = join(FIXTURES, "dovecot/dovecot-log/crowdsec-dovecot-logs.log"); // 15 Dovecot lines
@@ -30,7 +31,7 @@ afterEach(async () => {
 
 async function run(limits?: ArchiveLimits) {
   const result = await ingest(store, { roots: [join(work, "evidence")], fileFormats, folderFormats, parse: { year: 2026 }, limits, exclude: [join(work, "case")] });
-  const warnings = await store.all("SELECT path, line, reason FROM warnings ORDER BY seq");
+  const warnings = await store.rows(pick(WARNINGS, "path", "line", "reason"), "SELECT path, line, reason FROM warnings ORDER BY seq");
   const files = Object.fromEntries(result.files.map((file) => [file.path, file]));
   return { result, files, warnings };
 }
@@ -42,8 +43,8 @@ describe("ingest pipeline", () => {
     const { files, warnings } = await run();
     expect(files["evidence/mail.log.1.gz"]).toMatchObject({ format: "dovecot-log+gzip", parser: "dovecot-log", records: 15, events: 15, warnings: 0, sha256: sha256(gz) });
     expect(warnings).toEqual([]);
-    const lines = await store.all("SELECT ref_line FROM events ORDER BY seq LIMIT 3");
-    expect(lines.map((row) => row["ref_line"])).toEqual([1, 2, 3]);
+    const lines = await store.rows(pick(EVENTS, "refLine"), "SELECT ref_line FROM events ORDER BY seq LIMIT 3");
+    expect(lines.map((row) => row.refLine)).toEqual([1, 2, 3]);
   });
 
   it("a truncated .gz keeps what was read, warns with the reason, and the next file is still read", async () => {
@@ -56,7 +57,7 @@ describe("ingest pipeline", () => {
     expect(truncated?.events).toBeGreaterThan(100);
     expect(truncated?.events).toBeLessThan(3000);
     expect(truncated?.error).toMatch(/gzip data is damaged or truncated/);
-    expect(warnings.filter((warning) => warning["path"] === "evidence/a-truncated.log.gz").length).toBe(1);
+    expect(warnings.filter((warning) => warning.path === "evidence/a-truncated.log.gz").length).toBe(1);
     expect(files["evidence/b-plain.log"]?.events).toBe(15);
   });
 
@@ -65,7 +66,7 @@ describe("ingest pipeline", () => {
     const { files, warnings } = await run();
     expect(files["evidence/hostile-names.zip"]?.format).toBe("zip");
     expect(files["evidence/hostile-names.zip!logs/good.log"]).toMatchObject({ parser: "dovecot-log", events: 15, container: "evidence/hostile-names.zip", sha256: sha256(readFileSync(SAMPLE)) });
-    expect(warnings.map((warning) => warning["reason"])).toEqual([
+    expect(warnings.map((warning) => warning.reason)).toEqual([
       'member "../escape.log" refused: member name climbs out of the archive (..)',
       'member "/etc/abs.log" refused: member name is an absolute path',
     ]);
@@ -81,10 +82,10 @@ describe("ingest pipeline", () => {
     const { files, warnings } = await run(limits);
     expect(files["evidence/bomb.zip!logs/good.log"]?.events).toBe(15);
     expect(files["evidence/bomb.zip!zeros.log"]).toBeUndefined();
-    expect(warnings.some((warning) => warning["path"] === "evidence/bomb.zip" && /zeros\.log.*decompression bomb/.test(String(warning["reason"])))).toBe(true);
-    const gzWarnings = warnings.filter((warning) => warning["path"] === "evidence/zeros.log.gz");
+    expect(warnings.some((warning) => warning.path === "evidence/bomb.zip" && /zeros\.log.*decompression bomb/.test(String(warning.reason)))).toBe(true);
+    const gzWarnings = warnings.filter((warning) => warning.path === "evidence/zeros.log.gz");
     expect(gzWarnings.length).toBe(1);
-    expect(String(gzWarnings[0]?.["reason"])).toMatch(/parsing stopped: .*decompression bomb/);
+    expect(String(gzWarnings[0]?.reason)).toMatch(/parsing stopped: .*decompression bomb/);
     // Stopped part way (the ratio is measured against the compressed bytes read so far).
     expect(files["evidence/zeros.log.gz"]?.events).toBeLessThan(200_000);
   });
@@ -97,7 +98,7 @@ describe("ingest pipeline", () => {
     expect(files["evidence/blob.bin"]).toMatchObject({ format: "unknown", sha256: sha256(binary), events: 0 });
     expect(files["evidence/empty.log"]).toMatchObject({ format: "unknown", sha256: sha256(Buffer.alloc(0)) });
     expect(warnings.length).toBe(2);
-    expect(String(warnings[0]?.["reason"])).toMatch(/no parser recognises this file/);
+    expect(String(warnings[0]?.reason)).toMatch(/no parser recognises this file/);
   });
 
   it("the same audit record twice in one export is one event: the copy is a counted duplicate, the record stays", async () => {
@@ -109,12 +110,13 @@ describe("ingest pipeline", () => {
     writeFileSync(join(work, "evidence/purview.csv"), [header, first, ...others, first, ""].join("\n"));
     await run();
     await markDuplicates(store);
-    const live = await store.all("SELECT count(*) AS n FROM events WHERE id NOT IN (SELECT id FROM duplicates)");
-    const all = await store.all("SELECT count(*) AS n, count(DISTINCT id) AS ids FROM events");
-    const dups = await store.all("SELECT count(*) AS n FROM duplicates");
-    expect(all[0]).toEqual({ n: others.length + 2, ids: others.length + 2 });
-    expect(dups[0]?.["n"]).toBe(1);
-    expect(live[0]?.["n"]).toBe(others.length + 1);
+    const count = { n: bigint().notNull };
+    const live = await store.one(count, "SELECT count(*) AS n FROM events WHERE id NOT IN (SELECT id FROM duplicates)");
+    const all = await store.one({ ...count, ids: bigint().notNull }, "SELECT count(*) AS n, count(DISTINCT id) AS ids FROM events");
+    const dups = await store.one(count, "SELECT count(*) AS n FROM duplicates");
+    expect(all).toEqual({ n: others.length + 2, ids: others.length + 2 });
+    expect(dups?.n).toBe(1);
+    expect(live?.n).toBe(others.length + 1);
   });
 
   it("--format reads every file as that file format without sniffing; folders are still claimed by theirs", async () => {

@@ -23,6 +23,7 @@ import { copyMaildir } from "./dovecot/capture.js";
 import { dovecotUnavailableReason, removeDovecotState, startDovecot, type Dovecot } from "./dovecot/harness.js";
 import { FOLDERS, PEOPLE, USERS, seedMaildirs, verifySeed, type SeedManifest } from "./dovecot/seed.js";
 import { requireOrSkip } from "./services.js";
+import { MESSAGES, pick, WARNINGS } from "../../src/model/columns.js";
 
 const gate = requireOrSkip("Dovecot", dovecotUnavailableReason() ?? true);
 const alice = PEOPLE.alice;
@@ -305,9 +306,9 @@ describe.skipIf(gate.skip)(`acquire imap against real Dovecot${gate.reason ? ` (
       expect(run.code, run.stderr).toBe(0);
       const store = await CaseStore.open(caseDir);
       try {
-        const rows = await store.all("SELECT mailbox, folder, message_id, uid, uid_validity FROM messages ORDER BY mailbox, folder, uid");
-        inventories.push(rows.map((row) => `${String(row.mailbox)}|${String(row.folder)}|${String(row.message_id)}|${String(row.uid)}|${String(row.uid_validity)}`));
-        const warnings = await store.all("SELECT reason FROM warnings");
+        const rows = await store.rows(pick(MESSAGES, "mailbox", "folder", "messageId", "uid", "uidValidity"), "SELECT mailbox, folder, message_id, uid, uid_validity FROM messages ORDER BY mailbox, folder, uid");
+        inventories.push(rows.map((row) => `${String(row.mailbox)}|${String(row.folder)}|${String(row.messageId)}|${String(row.uid)}|${String(row.uidValidity)}`));
+        const warnings = await store.rows(pick(WARNINGS, "reason"), "SELECT reason FROM warnings");
         expect(warnings.map((w) => w.reason)).toEqual([]);
       } finally {
         await store.close();

@@ -2,18 +2,18 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { writeTimelines } from "../../src/output/timeline.js";
-import type { CaseStore, Row } from "../../src/store/case-store.js";
+import { writeTimelines, type TimelineRow } from "../../src/output/timeline.js";
+import type { CaseStore } from "../../src/store/case-store.js";
 
 describe("timeline completeness", () => {
   it("a result stream that ends early is an error, never a shorter timeline", async () => {
-    const row: Row = { id: "a:L1", ts: 0, kind: "other", data: '{"kind":"other","action":"x","ts":0}', path: "f.log", sha256: "00", parser: "p", ref_line: 1, ref_offset: null, record_id: null, reasons: null, others: null };
+    const row: TimelineRow = { id: "a:L1", ts: 0, kind: "other", data: { kind: "other", tsDesc: "t", action: "x", ts: 0 }, path: "f.log", sha256: "00", parser: "p", refLine: 1, refOffset: null, recordId: null, reasons: null, others: null };
     // A store whose query stops after one row although two events are stored.
     const store = {
-      async *stream() {
+      async *streamRows() {
         yield [row];
       },
-      all: async () => [{ n: 2 }],
+      one: async () => ({ n: 2 }),
     } as unknown as CaseStore;
     const out = mkdtempSync(join(tmpdir(), "mailtrail-guard-"));
     await expect(writeTimelines(store, out)).rejects.toThrow("the timeline is incomplete: 1 of 2 events were written");

@@ -1,44 +1,47 @@
 /** Audit gaps: a throttled MailItemsAccessed record means the next 24 h of reads are unaudited (ATT&CK T1562.008). */
-import type { Finding, Hunt } from "../findings.js";
-import { finding, LIVE_EVENTS, number, Settings, text } from "./common.js";
+import { EVENTS, pick, varchar } from "../../model/columns.js";
+import { eventField } from "../../store/sql.js";
+import type { Finding } from "../findings.js";
+import { LIVE_EVENTS } from "../views.js";
+import { defineHunt } from "./define.js";
 
 const ID = "audit-gap";
+const E = EVENTS.col;
+const THROTTLED = { ...pick(EVENTS, "id", "ts"), account: varchar(), box: varchar(), ip: varchar() };
 
-export const auditGap: Hunt = {
+export const auditGap = defineHunt({
   id: ID,
   title: "Mail access auditing throttled",
   technique: "T1562.008",
   techniqueName: "Disable or Modify Cloud Logs",
-  async run({ store, config }) {
-    const s = Settings.of(config, ID);
-    if (!s.enabled) return [];
+  async run({ store, s, finding }) {
     const hours = s.num("gap_hours");
-    const rows = await store.all(`
-      SELECT id, ts, lower(user_name) AS account, coalesce(lower(mailbox), lower(user_name)) AS box, client_ip AS ip
+    const rows = await store.rows(
+      THROTTLED,
+      `
+      SELECT ${E.id}, ${E.ts}, lower(${E.userName}) AS account, coalesce(lower(${E.mailbox}), lower(${E.userName})) AS box, ${E.clientIp} AS ip
       FROM ${LIVE_EVENTS}
-      WHERE kind = 'mail.read' AND TRY_CAST((data->>'throttled') AS BOOLEAN) IS TRUE
-      ORDER BY ts, id`);
+      WHERE ${E.kind} = 'mail.read' AND TRY_CAST(${eventField("throttled")} AS BOOLEAN) IS TRUE
+      ORDER BY ${E.ts}, ${E.id}`,
+    );
     const findings: Finding[] = [];
     for (const row of rows) {
-      const box = text(row, "box") ?? "";
-      const account = text(row, "account") ?? "";
-      const ip = text(row, "ip");
-      const ts = number(row, "ts");
+      const box = row.box ?? "";
+      const account = row.account ?? "";
+      const ip = row.ip ?? undefined;
+      const ts = row.ts;
       const end = ts + hours * 3_600_000;
       findings.push(
         finding({
           id: `${ID}:${box}:${new Date(ts).toISOString()}`,
-          rule: ID,
           title: `MailItemsAccessed for ${box} unaudited from ${new Date(ts).toISOString()} for ${hours} h`,
           severity: s.severity("severity"),
-          technique: this.technique,
-          techniqueName: this.techniqueName,
           explanation:
             `The MailItemsAccessed record of ${account || "an unknown account"}${ip ? ` from ${ip}` : ""} on ${box} at ${new Date(ts).toISOString()} is marked IsThrottled: ` +
             `Exchange writes no more MailItemsAccessed records for this mailbox until ${new Date(end).toISOString()}. ` +
             `Reads in that window leave no record, so "no record" there does not mean "not read": treat the mailbox's contents in that period as possibly exposed. ` +
             `Throttling follows a very high number of accesses (over 1,000 in 24 hours), itself a sign of bulk collection or of a heavy sync client.`,
-          eventIds: [String(row["id"])],
+          eventIds: [row.id],
           accounts: [box, account],
           ips: ip ? [ip] : [],
           first: ts,
@@ -48,4 +51,4 @@ export const auditGap: Hunt = {
     }
     return findings;
   },
-};
+});

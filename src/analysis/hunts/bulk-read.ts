@@ -3,33 +3,43 @@
  * with many items, Dovecot sessions that fetched many message bodies, POP3 downloads of a whole
  * mailbox.
  */
-import type { Finding, Hunt, Severity } from "../findings.js";
-import { addressList, cappedIds, finding, idListSql, LIVE_EVENTS, lowerSet, maxEventIds, number, plural, quoteList, Settings, strings, text } from "./common.js";
-import type { CaseStore } from "../../store/case-store.js";
-import type { HuntConfig } from "../findings.js";
+import { bigint, EVENTS, varchar, varcharList } from "../../model/columns.js";
+import { eventField, eventJson } from "../../store/sql.js";
+import type { Finding, Severity } from "../findings.js";
+import { LIVE_EVENTS } from "../views.js";
+import { addressList, cappedIds, lowerSet, nonEmpty, plural, quoteList } from "./common.js";
+import { defineHunt, type HuntTools } from "./define.js";
 
 const ID = "bulk-read";
-const TECHNIQUE = "T1114.002";
-const TECHNIQUE_NAME = "Remote Email Collection";
+const E = EVENTS.col;
 
 type Make = (parts: { key: string; title: string; severity: Severity; explanation: string; ids: string[]; total: number; accounts: string[]; ips: string[]; first: number; last: number }) => void;
 
-async function syncs(store: CaseStore, config: HuntConfig, s: Settings, make: Make): Promise<void> {
-  const rows = await store.all(`
-    SELECT lower(user_name) AS account, coalesce(lower(mailbox), lower(user_name)) AS box, client_ip AS ip,
-           list_sort(list(DISTINCT (data->>'folder')) FILTER (WHERE (data->>'folder') IS NOT NULL)) AS folders,
-           count(*)::BIGINT AS n_events, ${idListSql(maxEventIds(config))} AS ids, min(ts) AS first_ts, max(ts) AS last_ts
+/** What every bulk-read group reports: its events (capped) and time span. */
+const EVIDENCE = { nEvents: bigint().notNull, ids: varcharList(), firstTs: bigint().notNull, lastTs: bigint().notNull };
+
+const SYNC = { account: varchar(), box: varchar(), ip: varchar(), folders: varcharList(), ...EVIDENCE };
+
+async function syncs({ store, s, idList }: HuntTools, make: Make): Promise<void> {
+  const folder = eventField("folder");
+  const rows = await store.rows(
+    SYNC,
+    `
+    SELECT lower(${E.userName}) AS account, coalesce(lower(${E.mailbox}), lower(${E.userName})) AS box, ${E.clientIp} AS ip,
+           list_sort(list(DISTINCT ${folder}) FILTER (WHERE ${folder} IS NOT NULL)) AS folders,
+           count(*)::BIGINT AS n_events, ${idList()} AS ids, min(${E.ts}) AS first_ts, max(${E.ts}) AS last_ts
     FROM ${LIVE_EVENTS}
-    WHERE kind = 'mail.read' AND (data->>'how') = 'sync'
-    GROUP BY account, box, ip ORDER BY first_ts, account, box, ip`);
+    WHERE ${E.kind} = 'mail.read' AND ${eventField("how")} = 'sync'
+    GROUP BY account, box, ip ORDER BY first_ts, account, box, ip`,
+  );
   for (const row of rows) {
-    const account = text(row, "account") ?? "";
-    const box = text(row, "box") ?? account;
-    const ip = text(row, "ip");
+    const account = row.account ?? "";
+    const box = row.box ?? account;
+    const ip = row.ip ?? undefined;
     const delegated = box !== account && account !== "";
     if (!delegated && !s.bool("report_owner_sync")) continue;
-    const folders = strings(row, "folders");
-    const total = number(row, "n_events");
+    const folders = nonEmpty(row.folders);
+    const total = row.nEvents;
     make({
       key: `sync:${box}:${account}:${ip ?? "(unknown)"}`,
       title: `Sync of ${folders.length > 0 ? quoteList(folders, 3) : "folders"} in ${box}${delegated ? ` by ${account}` : ""} from ${ip ?? "an unknown address"}`,
@@ -38,37 +48,42 @@ async function syncs(store: CaseStore, config: HuntConfig, s: Settings, make: Ma
         `${plural(total, "MailItemsAccessed Sync record")} for ${box}${delegated ? `, by ${account} (not the owner)` : ""} from ${ip ?? "an unknown address"}` +
         `${folders.length > 0 ? `, folders ${quoteList(folders)}` : ""}. A Sync downloads a whole folder to the client: every message in it at that moment is exposed. ` +
         (delegated ? `Access by another account to this mailbox deserves a reason (a delegate or an assistant).` : `Benign when the owner set up Outlook on a new computer or profile from a known address.`),
-      ids: strings(row, "ids"),
+      ids: nonEmpty(row.ids),
       total,
       accounts: [account, box],
       ips: ip ? [ip] : [],
-      first: number(row, "first_ts"),
-      last: number(row, "last_ts"),
+      first: row.firstTs,
+      last: row.lastTs,
     });
   }
 }
 
-async function binds(store: CaseStore, config: HuntConfig, s: Settings, make: Make): Promise<void> {
+const BIND_BURST = { account: varchar(), box: varchar(), items: bigint().notNull, ips: varcharList(), ...EVIDENCE };
+
+async function binds({ store, s, idList }: HuntTools, make: Make): Promise<void> {
   const gap = Math.trunc(s.num("bind_gap_minutes") * 60_000);
-  const rows = await store.all(`
+  const rows = await store.rows(
+    BIND_BURST,
+    `
     WITH b AS (
-      SELECT id, ts, lower(user_name) AS account, coalesce(lower(mailbox), lower(user_name)) AS box, client_ip AS ip,
-             coalesce(json_array_length(data->'items'), 0) AS n_items
-      FROM ${LIVE_EVENTS} WHERE kind = 'mail.read' AND (data->>'how') = 'bind'
+      SELECT ${E.id}, ${E.ts}, lower(${E.userName}) AS account, coalesce(lower(${E.mailbox}), lower(${E.userName})) AS box, ${E.clientIp} AS ip,
+             coalesce(json_array_length(${eventJson("items")}), 0) AS n_items
+      FROM ${LIVE_EVENTS} WHERE ${E.kind} = 'mail.read' AND ${eventField("how")} = 'bind'
     ),
     o AS (SELECT *, CASE WHEN ts - lag(ts) OVER (PARTITION BY account, box ORDER BY ts, id) > ${gap} THEN 1 ELSE 0 END AS brk FROM b),
     n AS (SELECT *, sum(brk) OVER (PARTITION BY account, box ORDER BY ts, id ROWS UNBOUNDED PRECEDING) AS burst FROM o)
     SELECT account, box, burst, sum(n_items)::BIGINT AS items, list_sort(list(DISTINCT ip) FILTER (WHERE ip IS NOT NULL)) AS ips,
-           count(*)::BIGINT AS n_events, ${idListSql(maxEventIds(config))} AS ids, min(ts) AS first_ts, max(ts) AS last_ts
+           count(*)::BIGINT AS n_events, ${idList()} AS ids, min(ts) AS first_ts, max(ts) AS last_ts
     FROM n GROUP BY account, box, burst HAVING sum(n_items) >= ${Math.trunc(s.num("bind_min_items"))}
-    ORDER BY first_ts, account, box`);
+    ORDER BY first_ts, account, box`,
+  );
   for (const row of rows) {
-    const account = text(row, "account") ?? "";
-    const box = text(row, "box") ?? account;
-    const items = number(row, "items");
-    const ips = strings(row, "ips");
-    const first = number(row, "first_ts");
-    const minutes = Math.max(1, Math.round((number(row, "last_ts") - first) / 60_000));
+    const account = row.account ?? "";
+    const box = row.box ?? account;
+    const items = row.items;
+    const ips = nonEmpty(row.ips);
+    const first = row.firstTs;
+    const minutes = Math.max(1, Math.round((row.lastTs - first) / 60_000));
     make({
       key: `bind:${box}:${account}:${new Date(first).toISOString()}`,
       title: `${plural(items, "item")} opened in ${box} within ${minutes} min`,
@@ -76,27 +91,40 @@ async function binds(store: CaseStore, config: HuntConfig, s: Settings, make: Ma
       explanation:
         `${account} opened ${plural(items, "message")} in ${box} (MailItemsAccessed Bind) within ${minutes} minutes from ${ips.length > 0 ? quoteList(ips) : "unknown addresses"}, ` +
         `with no pause over ${s.num("bind_gap_minutes")} minutes. People read a few messages at a time; hundreds in one run are a script or a tool harvesting the mailbox.`,
-      ids: strings(row, "ids"),
-      total: number(row, "n_events"),
+      ids: nonEmpty(row.ids),
+      total: row.nEvents,
       accounts: [account, box],
       ips,
       first,
-      last: number(row, "last_ts"),
+      last: row.lastTs,
     });
   }
 }
 
-async function sessions(store: CaseStore, config: HuntConfig, s: Settings, make: Make): Promise<void> {
+const BULK_SESSION = {
+  session: varchar(),
+  account: varchar(),
+  protocol: varchar(),
+  bodies: bigint(),
+  retrieved: bigint(),
+  messages: bigint(),
+  ip: varchar(),
+  ...EVIDENCE,
+};
+
+async function sessions({ store, s, idList }: HuntTools, make: Make): Promise<void> {
   const minBodies = Math.trunc(s.num("min_body_count"));
   const minMessages = Math.trunc(s.num("pop3_min_messages"));
   // Mail-process logout lines carry no address: it comes from the session's login.
-  const rows = await store.all(`
+  const rows = await store.rows(
+    BULK_SESSION,
+    `
     WITH ends AS (
-      SELECT coalesce(session_id, id) AS session, lower(any_value(user_name)) AS account, any_value((data->>'protocol')) AS protocol,
-             max(TRY_CAST((data->'counters'->>'body_count') AS BIGINT)) AS bodies, max(TRY_CAST((data->'counters'->>'retr_count') AS BIGINT)) AS retrieved,
-             max(TRY_CAST((data->'counters'->>'mailbox_messages') AS BIGINT)) AS messages, max(client_ip) AS ip,
-             list(id) AS end_ids, min(ts) AS end_ts
-      FROM ${LIVE_EVENTS} WHERE kind = 'session.end'
+      SELECT coalesce(${E.sessionId}, ${E.id}) AS session, lower(any_value(${E.userName})) AS account, any_value(${eventField("protocol")}) AS protocol,
+             max(TRY_CAST(${eventField("counters.body_count")} AS BIGINT)) AS bodies, max(TRY_CAST(${eventField("counters.retr_count")} AS BIGINT)) AS retrieved,
+             max(TRY_CAST(${eventField("counters.mailbox_messages")} AS BIGINT)) AS messages, max(${E.clientIp}) AS ip,
+             list(${E.id}) AS end_ids, min(${E.ts}) AS end_ts
+      FROM ${LIVE_EVENTS} WHERE ${E.kind} = 'session.end'
       GROUP BY session
     ),
     hits AS (
@@ -105,27 +133,28 @@ async function sessions(store: CaseStore, config: HuntConfig, s: Settings, make:
          OR (retrieved IS NOT NULL AND retrieved = messages AND messages >= ${minMessages})
     ),
     evidence AS (
-      SELECT h.session, e.id, e.ts, e.client_ip FROM hits h JOIN ${LIVE_EVENTS} e ON e.session_id = h.session
-      WHERE e.kind = 'session.end' OR (e.kind = 'auth' AND e.result = 'success')
+      SELECT h.session, e.${E.id}, e.${E.ts}, e.${E.clientIp} FROM hits h JOIN ${LIVE_EVENTS} e ON e.${E.sessionId} = h.session
+      WHERE e.${E.kind} = 'session.end' OR (e.${E.kind} = 'auth' AND e.${E.result} = 'success')
       UNION ALL
-      SELECT h.session, e.id, e.ts, e.client_ip FROM hits h JOIN ${LIVE_EVENTS} e ON e.id = h.end_ids[1] AND e.session_id IS NULL
+      SELECT h.session, e.${E.id}, e.${E.ts}, e.${E.clientIp} FROM hits h JOIN ${LIVE_EVENTS} e ON e.${E.id} = h.end_ids[1] AND e.${E.sessionId} IS NULL
     )
     SELECT h.session, any_value(h.account) AS account, any_value(h.protocol) AS protocol, any_value(h.bodies) AS bodies,
            any_value(h.retrieved) AS retrieved, any_value(h.messages) AS messages,
-           coalesce(any_value(h.ip), max(v.client_ip)) AS ip, count(*)::BIGINT AS n_events,
-           ${idListSql(maxEventIds(config), "v")} AS ids, min(v.ts) AS first_ts, max(v.ts) AS last_ts
+           coalesce(any_value(h.ip), max(v.${E.clientIp})) AS ip, count(*)::BIGINT AS n_events,
+           ${idList("v")} AS ids, min(v.${E.ts}) AS first_ts, max(v.${E.ts}) AS last_ts
     FROM hits h JOIN evidence v ON v.session = h.session
-    GROUP BY h.session ORDER BY first_ts, h.session`);
+    GROUP BY h.session ORDER BY first_ts, h.session`,
+  );
   for (const row of rows) {
-    const account = text(row, "account") ?? "";
-    const session = text(row, "session") ?? "";
-    const ip = text(row, "ip");
-    const retrieved = row["retrieved"] === null ? undefined : number(row, "retrieved");
-    const messages = row["messages"] === null ? undefined : number(row, "messages");
-    const bodies = row["bodies"] === null ? undefined : number(row, "bodies");
+    const account = row.account ?? "";
+    const session = row.session ?? "";
+    const ip = row.ip ?? undefined;
+    const retrieved = row.retrieved ?? undefined;
+    const messages = row.messages ?? undefined;
+    const bodies = row.bodies ?? undefined;
     const whole = retrieved !== undefined && messages !== undefined && retrieved === messages && messages >= minMessages;
     const from = ip ?? "an unknown address";
-    const common = { ids: strings(row, "ids"), total: number(row, "n_events"), accounts: [account], ips: ip ? [ip] : [], first: number(row, "first_ts"), last: number(row, "last_ts") };
+    const common = { ids: nonEmpty(row.ids), total: row.nEvents, accounts: [account], ips: ip ? [ip] : [], first: row.firstTs, last: row.lastTs };
     if (whole) {
       make({
         ...common,
@@ -144,7 +173,7 @@ async function sessions(store: CaseStore, config: HuntConfig, s: Settings, make:
         title: `${plural(count, "message body", "message bodies")} fetched by ${account} in one session from ${from}`,
         severity: s.severity("session_severity"),
         explanation:
-          `${text(row, "protocol")?.toUpperCase() ?? "Mail"} session ${session} of ${account} from ${from} fetched ${plural(count, "message body", "message bodies")} ` +
+          `${row.protocol?.toUpperCase() ?? "Mail"} session ${session} of ${account} from ${from} fetched ${plural(count, "message body", "message bodies")} ` +
           `(logout counters${bodies !== undefined ? ` body_count=${bodies}` : ""}${retrieved !== undefined ? ` retr=${retrieved}` : ""}). ` +
           `The counters do not say which messages: check the session's fetch lines. Benign for a client synchronising a new device.`,
       });
@@ -152,14 +181,13 @@ async function sessions(store: CaseStore, config: HuntConfig, s: Settings, make:
   }
 }
 
-export const bulkRead: Hunt = {
+export const bulkRead = defineHunt({
   id: ID,
   title: "Bulk mail reads",
-  technique: TECHNIQUE,
-  techniqueName: TECHNIQUE_NAME,
-  async run({ store, config }) {
-    const s = Settings.of(config, ID);
-    if (!s.enabled) return [];
+  technique: "T1114.002",
+  techniqueName: "Remote Email Collection",
+  async run(tools) {
+    const { s, finding } = tools;
     const allowIps = addressList(s, "allow_ips");
     const allowUsers = lowerSet(s.list("allow_users"));
     const findings: Finding[] = [];
@@ -170,11 +198,8 @@ export const bulkRead: Hunt = {
       findings.push(
         finding({
           id: `${ID}:${parts.key}`,
-          rule: ID,
           title: parts.title,
           severity: parts.severity,
-          technique: TECHNIQUE,
-          techniqueName: TECHNIQUE_NAME,
           explanation: parts.explanation + note,
           eventIds,
           accounts: parts.accounts,
@@ -184,9 +209,9 @@ export const bulkRead: Hunt = {
         }),
       );
     };
-    await syncs(store, config, s, make);
-    await binds(store, config, s, make);
-    await sessions(store, config, s, make);
+    await syncs(tools, make);
+    await binds(tools, make);
+    await sessions(tools, make);
     return findings;
   },
-};
+});

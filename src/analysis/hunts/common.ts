@@ -1,19 +1,13 @@
-/** What the hunts share: the live-event view, typed settings, SQL quoting, address lists, finding assembly. */
+/** What the hunts share: typed settings, SQL quoting, address lists, finding assembly. */
 import ipaddr from "ipaddr.js";
 import { normalizeIp } from "../../lib/ip.js";
+import { EVENTS } from "../../model/columns.js";
 import { MailtrailError } from "../../model/errors.js";
-import type { Row } from "../../store/case-store.js";
+import { eventField } from "../../store/sql.js";
 import type { Finding, HuntConfig, Severity } from "../findings.js";
+import { LIVE_EVENTS } from "../views.js";
 
-/** Events that are not a duplicate of another (the first location of a record is kept). */
-export const LIVE_EVENTS = "(SELECT * FROM events WHERE id NOT IN (SELECT id FROM duplicates))";
-
-/**
- * Every copy of every event, named by the id of the copy that was kept: a duplicate's fields can
- * fill what the kept copy lacks (the portal CSV copy of a sign-in has no coordinates, its Graph
- * JSON copy has them). Group by `id` to merge them.
- */
-export const ALL_COPIES = "(SELECT e.* EXCLUDE (id), coalesce(d.kept_id, e.id) AS id FROM events e LEFT JOIN duplicates d ON d.id = e.id)";
+const E = EVENTS.col;
 
 const SEVERITIES: readonly Severity[] = ["info", "low", "medium", "high", "critical"];
 
@@ -125,20 +119,10 @@ export function lowerSet(values: readonly string[]): Set<string> {
   return new Set(values.map((value) => value.toLowerCase()));
 }
 
-export function text(row: Row, key: string): string | undefined {
-  const value = row[key];
-  return value === null || value === undefined ? undefined : String(value);
-}
-
-export function number(row: Row, key: string): number {
-  const value = row[key];
-  return typeof value === "number" ? value : Number(value ?? 0);
-}
-
-export function strings(row: Row, key: string): string[] {
-  const value = row[key];
-  if (!Array.isArray(value)) return [];
-  return value.filter((item): item is string => typeof item === "string" && item.length > 0);
+/** The non-empty strings of a list column (a NULL list is an empty one). */
+export function nonEmpty(list: readonly (string | null)[] | null): string[] {
+  if (!list) return [];
+  return list.filter((item): item is string => typeof item === "string" && item.length > 0);
 }
 
 /** The event ids of a finding, capped by `common.max_event_ids`; says how many were left out. */
@@ -155,7 +139,7 @@ export function maxEventIds(config: HuntConfig): number {
 /** `list(id ORDER BY ts, id)` capped in SQL, so a huge burst does not fill memory. */
 export function idListSql(max: number, alias = ""): string {
   const p = alias ? `${alias}.` : "";
-  return `list_slice(list(${p}id ORDER BY ${p}ts, ${p}id), 1, ${Math.max(1, Math.trunc(max))})`;
+  return `list_slice(list(${p}${E.id} ORDER BY ${p}${E.ts}, ${p}${E.id}), 1, ${Math.max(1, Math.trunc(max))})`;
 }
 
 /** A plural for explanations: `3 accounts`, `1 account`. */
@@ -200,14 +184,14 @@ export function failureCtes(config: HuntConfig): string {
   const ignore = Settings.of(config, "common").list("ignore_error_codes");
   return `
   fail_events AS (
-    SELECT id, ts, lower(user_name) AS account, client_ip AS ip,
-           CASE WHEN session_id IS NOT NULL AND (data->'keys'->>'requestId') IS NULL
-                THEN 's|' || session_id || '|' || lower(user_name)
-                ELSE 't|' || lower(user_name) || '|' || coalesce(client_ip, '') || '|' || (ts // 1000)::VARCHAR END AS unit,
-           TRY_CAST((data->>'attempts') AS BIGINT) AS attempts
+    SELECT ${E.id}, ${E.ts}, lower(${E.userName}) AS account, ${E.clientIp} AS ip,
+           CASE WHEN ${E.sessionId} IS NOT NULL AND ${eventField("keys.requestId")} IS NULL
+                THEN 's|' || ${E.sessionId} || '|' || lower(${E.userName})
+                ELSE 't|' || lower(${E.userName}) || '|' || coalesce(${E.clientIp}, '') || '|' || (${E.ts} // 1000)::VARCHAR END AS unit,
+           TRY_CAST(${eventField("attempts")} AS BIGINT) AS attempts
     FROM ${LIVE_EVENTS}
-    WHERE kind = 'auth' AND result = 'failure' AND coalesce(user_name, '') <> ''
-      AND coalesce((data->>'errorCode'), '') NOT IN ${sqlList(ignore)}
+    WHERE ${E.kind} = 'auth' AND ${E.result} = 'failure' AND coalesce(${E.userName}, '') <> ''
+      AND coalesce(${eventField("errorCode")}, '') NOT IN ${sqlList(ignore)}
   ),
   fail_units AS (
     SELECT unit, any_value(account) AS account, max(ip) AS ip, min(ts) AS ts, max(ts) AS last_ts,

@@ -1,5 +1,6 @@
 /** Bursts of failed attempts grouped by source address or by account (spray and brute force). */
-import type { CaseStore, Row } from "../../store/case-store.js";
+import { bigint, varchar, varcharList, type RowOf } from "../../model/columns.js";
+import type { CaseStore } from "../../store/case-store.js";
 import type { HuntConfig } from "../findings.js";
 import { failureCtes, idListSql, maxEventIds } from "./common.js";
 
@@ -11,15 +12,25 @@ export interface BurstQuery {
   minAttempts: number;
 }
 
-/**
- * One row per burst: `key` (the address or account), `accounts`, `ips`, `attempts`, `n_events`,
- * `ids` (capped, time order), `first_ts`, `last_ts`. A burst ends where no failure follows within
- * the gap.
- */
-export async function failureBursts(store: CaseStore, config: HuntConfig, query: BurstQuery): Promise<Row[]> {
+/** One row per burst: the address or account, who and from where, and its events (capped, time order). */
+const BURST = {
+  key: varchar().notNull,
+  accounts: varcharList(),
+  ips: varcharList(),
+  attempts: bigint().notNull,
+  nEvents: bigint().notNull,
+  ids: varcharList(),
+  firstTs: bigint().notNull,
+  lastTs: bigint().notNull,
+};
+
+export type Burst = RowOf<typeof BURST>;
+
+/** The bursts of failures: a burst ends where no failure follows within the gap. */
+export async function failureBursts(store: CaseStore, config: HuntConfig, query: BurstQuery): Promise<Burst[]> {
   const gap = Math.trunc(query.gapMinutes * 60_000);
   const by = query.by;
-  return store.all(`
+  return store.rows(BURST, `
     WITH ${failureCtes(config)},
     ordered AS (
       SELECT *, CASE WHEN ts - lag(last_ts) OVER (PARTITION BY ${by} ORDER BY ts, unit) > ${gap} THEN 1 ELSE 0 END AS brk
@@ -44,11 +55,8 @@ export async function failureBursts(store: CaseStore, config: HuntConfig, query:
 }
 
 /** `<key>` when the key had one burst, else `<key>@<first ISO time>` for each. */
-export function burstKeys(rows: Row[]): string[] {
+export function burstKeys(rows: readonly Burst[]): string[] {
   const counts = new Map<string, number>();
-  for (const row of rows) counts.set(String(row["key"]), (counts.get(String(row["key"])) ?? 0) + 1);
-  return rows.map((row) => {
-    const key = String(row["key"]);
-    return (counts.get(key) ?? 0) > 1 ? `${key}@${new Date(Number(row["first_ts"])).toISOString()}` : key;
-  });
+  for (const row of rows) counts.set(row.key, (counts.get(row.key) ?? 0) + 1);
+  return rows.map((row) => ((counts.get(row.key) ?? 0) > 1 ? `${row.key}@${new Date(row.firstTs).toISOString()}` : row.key));
 }

@@ -3,8 +3,10 @@
  * not look (ATT&CK T1564.008 Email Hiding Rules; forwarding rules T1114.003).
  */
 import type { MailboxConfigEvent } from "../../model/events.js";
-import type { Finding, Hunt, Severity } from "../findings.js";
-import { finding, LIVE_EVENTS, lowerSet, Settings, text } from "./common.js";
+import { eventField } from "../../store/sql.js";
+import type { Finding, Severity } from "../findings.js";
+import { lowerSet, type Settings } from "./common.js";
+import { defineHunt } from "./define.js";
 
 const ID = "inbox-rule";
 const FORWARD_ACTIONS = ["ForwardTo", "ForwardAsAttachmentTo", "RedirectTo"];
@@ -70,29 +72,22 @@ interface Group {
   events: { id: string; ts: number; ip?: string; user?: string; event: MailboxConfigEvent }[];
 }
 
-export const inboxRule: Hunt = {
+export const inboxRule = defineHunt({
   id: ID,
   title: "Suspicious inbox rules",
   technique: "T1564.008",
   techniqueName: "Email Hiding Rules",
-  async run({ store, config }) {
-    const s = Settings.of(config, ID);
-    if (!s.enabled) return [];
+  async run({ s, events, finding, technique, techniqueName }) {
     // One finding per rule (mailbox and name): New-InboxRule and later Set-InboxRule together.
     const groups = new Map<string, Group>();
-    for await (const rows of store.stream(`
-      SELECT id, ts, client_ip, user_name, mailbox, action, data FROM ${LIVE_EVENTS}
-      WHERE kind = 'mailbox.config' AND (data->>'change') = 'inbox-rule' ORDER BY ts, id`)) {
-      for (const row of rows) {
-        if (REMOVALS.has(text(row, "action") ?? "")) continue;
-        const event = JSON.parse(String(row["data"])) as MailboxConfigEvent;
-        const box = (text(row, "mailbox") ?? text(row, "user_name") ?? "").toLowerCase();
-        const name = event.rule?.name ?? event.target ?? "";
-        const key = `${box}\u0000${name}`;
-        let group = groups.get(key);
-        if (!group) groups.set(key, (group = { box, name, events: [] }));
-        group.events.push({ id: String(row["id"]), ts: Number(row["ts"]), ip: text(row, "client_ip"), user: text(row, "user_name")?.toLowerCase(), event });
-      }
+    for await (const event of events("mailbox.config", `${eventField("change", "e")} = 'inbox-rule'`)) {
+      if (REMOVALS.has(event.action)) continue;
+      const box = (event.mailbox ?? event.user ?? "").toLowerCase();
+      const name = event.rule?.name ?? event.target ?? "";
+      const key = `${box}\u0000${name}`;
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = { box, name, events: [] }));
+      group.events.push({ id: event.id, ts: event.ts, ip: event.clientIp, user: event.user?.toLowerCase(), event });
     }
     const findings: Finding[] = [];
     for (const group of groups.values()) {
@@ -133,11 +128,10 @@ export const inboxRule: Hunt = {
       findings.push(
         finding({
           id: `${ID}:${group.box}:${group.name}`,
-          rule: ID,
           title: `Inbox rule ${JSON.stringify(group.name)} in ${group.box} ${forwarding ? "forwards mail" : deletes ? "deletes mail" : "hides mail"}`,
           severity,
-          technique: forwarding ? "T1114.003" : this.technique,
-          techniqueName: forwarding ? "Email Forwarding Rule" : this.techniqueName,
+          technique: forwarding ? "T1114.003" : technique,
+          techniqueName: forwarding ? "Email Forwarding Rule" : techniqueName,
           explanation:
             `${group.events.map((entry) => entry.event.action).join(", ")} by ${actors.join(", ") || "an unknown account"} from ${ips.join(", ") || "an unknown address"} ` +
             `at ${new Date(first.ts).toISOString()}: the rule ${JSON.stringify(group.name)} on ${group.box} ${reasons.join("; ")} (${described}). ` +
@@ -153,4 +147,4 @@ export const inboxRule: Hunt = {
     }
     return findings;
   },
-};
+});

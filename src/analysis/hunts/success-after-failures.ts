@@ -1,28 +1,44 @@
 /** A successful sign-in from an address that just failed repeatedly (ATT&CK T1110). */
-import type { Finding, Hunt } from "../findings.js";
-import { addressList, cappedIds, failureCtes, finding, idListSql, LIVE_EVENTS, maxEventIds, number, plural, quoteList, Settings, strings, text } from "./common.js";
+import { bigint, EVENTS, varchar, varcharList } from "../../model/columns.js";
+import type { Finding } from "../findings.js";
+import { LIVE_EVENTS } from "../views.js";
+import { addressList, cappedIds, failureCtes, nonEmpty, plural, quoteList } from "./common.js";
+import { defineHunt } from "./define.js";
 
 const ID = "success-after-failures";
+const E = EVENTS.col;
 
-export const successAfterFailures: Hunt = {
+const WON = {
+  account: varchar().notNull,
+  ip: varchar().notNull,
+  successTs: bigint().notNull,
+  attempts: bigint().notNull,
+  failedAccounts: varcharList(),
+  nEvents: bigint().notNull,
+  ids: varcharList(),
+  firstTs: bigint().notNull,
+  lastTs: bigint().notNull,
+};
+
+export const successAfterFailures = defineHunt({
   id: ID,
   title: "Successful sign-in after failures from the same source",
   technique: "T1110",
   techniqueName: "Brute Force",
-  async run({ store, config }) {
-    const s = Settings.of(config, ID);
-    if (!s.enabled) return [];
+  async run({ store, config, s, idList, finding }) {
     const allow = addressList(s, "allow_ips");
     const lookback = Math.trunc(s.num("lookback_minutes") * 60_000);
     const minAny = Math.trunc(s.num("min_failures"));
     const minSame = Math.trunc(s.num("min_failures_same_account_only"));
     // The first qualifying success per account and address; its copies in the same second and the
     // failures before it are the evidence.
-    const rows = await store.all(`
+    const rows = await store.rows(
+      WON,
+      `
       WITH ${failureCtes(config)},
       successes AS (
-        SELECT id, ts, lower(user_name) AS account, client_ip AS ip FROM ${LIVE_EVENTS}
-        WHERE kind = 'auth' AND result = 'success' AND coalesce(user_name, '') <> '' AND client_ip IS NOT NULL
+        SELECT ${E.id}, ${E.ts}, lower(${E.userName}) AS account, ${E.clientIp} AS ip FROM ${LIVE_EVENTS}
+        WHERE ${E.kind} = 'auth' AND ${E.result} = 'success' AND coalesce(${E.userName}, '') <> '' AND ${E.clientIp} IS NOT NULL
       ),
       pairs AS (
         SELECT s.id, s.ts, s.account, s.ip, sum(u.attempts) AS attempts, count(DISTINCT u.account) AS n_accounts,
@@ -49,39 +65,37 @@ export const successAfterFailures: Hunt = {
       )
       SELECT v.key_account AS account, v.key_ip AS ip, any_value(v.success_ts) AS success_ts,
              any_value(u.attempts)::BIGINT AS attempts, any_value(u.failed_accounts) AS failed_accounts,
-             count(*)::BIGINT AS n_events, ${idListSql(maxEventIds(config), "v")} AS ids, min(v.ts) AS first_ts, max(v.ts) AS last_ts
+             count(*)::BIGINT AS n_events, ${idList("v")} AS ids, min(v.ts) AS first_ts, max(v.ts) AS last_ts
       FROM evidence v JOIN units u ON u.account = v.key_account AND u.ip = v.key_ip
       GROUP BY v.key_account, v.key_ip
-      ORDER BY first_ts, account, ip`);
+      ORDER BY first_ts, account, ip`,
+    );
     const findings: Finding[] = [];
     for (const row of rows) {
-      const account = text(row, "account") ?? "";
-      const ip = text(row, "ip") ?? "";
+      const account = row.account;
+      const ip = row.ip;
       if (allow.has(ip)) continue;
-      const attempts = number(row, "attempts");
-      const failedAccounts = strings(row, "failed_accounts");
+      const attempts = row.attempts;
+      const failedAccounts = nonEmpty(row.failedAccounts);
       const others = failedAccounts.filter((other) => other !== account);
-      const { eventIds, note } = cappedIds(strings(row, "ids"), number(row, "n_events"), Number.MAX_SAFE_INTEGER);
+      const { eventIds, note } = cappedIds(nonEmpty(row.ids), row.nEvents, Number.MAX_SAFE_INTEGER);
       findings.push(
         finding({
           id: `${ID}:${account}:${ip}`,
-          rule: ID,
           title: `${account} signed in from ${ip} after ${plural(attempts, "failed attempt")} from there`,
           severity: s.severity("severity"),
-          technique: this.technique,
-          techniqueName: this.techniqueName,
           explanation:
-            `${account} signed in successfully from ${ip} at ${new Date(number(row, "success_ts")).toISOString()}, after ${plural(attempts, "failed attempt")} from the same address in the ${s.num("lookback_minutes")} minutes before` +
+            `${account} signed in successfully from ${ip} at ${new Date(row.successTs).toISOString()}, after ${plural(attempts, "failed attempt")} from the same address in the ${s.num("lookback_minutes")} minutes before` +
             (others.length > 0 ? `, against ${plural(failedAccounts.length, "account")} (${quoteList(failedAccounts)}): a guessing run that found a working password.` : ` against this account only.`) +
             ` Treat the account as compromised until the sign-in is confirmed by its owner; benign when the owner mistyped and then remembered the password.${note}`,
           eventIds,
           accounts: [account, ...others],
           ips: [ip],
-          first: number(row, "first_ts"),
-          last: number(row, "last_ts"),
+          first: row.firstTs,
+          last: row.lastTs,
         }),
       );
     }
     return findings;
   },
-};
+});

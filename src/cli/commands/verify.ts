@@ -3,8 +3,15 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { hashFile } from "../../lib/hash.js";
 import { rootBase } from "../../evidence/discover.js";
+import { FILES, pick, varchar } from "../../model/columns.js";
 import { MailtrailError } from "../../model/errors.js";
 import { CaseStore } from "../../store/case-store.js";
+import { selectList } from "../../store/rows.js";
+
+const F = FILES.col;
+const HASHED = pick(FILES, "path", "sha256", "root");
+/** Each hashed file, and the format of the container it is in (if any). */
+const HASHED_FILE = { ...HASHED, containerFormat: varchar() };
 import { defineCommand, type CliContext } from "../context.js";
 
 interface VerifyResult {
@@ -23,20 +30,24 @@ async function verifyCase(caseDir: string): Promise<VerifyResult> {
   const result: VerifyResult = { checked: 0, mismatches: [], missing: [], text: "" };
   try {
     // Members of a zip are covered by the zip's own hash; folder members are files on disk.
-    const rows = await store.all("SELECT f.path, f.sha256, f.root, c.format AS container_format FROM files f LEFT JOIN files c ON c.path = f.container WHERE f.sha256 IS NOT NULL ORDER BY f.file_id");
+    const rows = await store.rows(
+      HASHED_FILE,
+      `SELECT ${selectList(HASHED, "f")}, c.${F.format} AS container_format FROM ${FILES.name} f LEFT JOIN ${FILES.name} c ON c.${F.path} = f.${F.container}
+       WHERE f.${F.sha256} IS NOT NULL ORDER BY f.${F.fileId}`,
+    );
     for (const row of rows) {
-      if (row["container_format"] === "zip") continue;
-      const rootPath = manifest.evidence[Number(row["root"] ?? 0)];
+      if (row.containerFormat === "zip") continue;
+      const rootPath = manifest.evidence[row.root ?? 0];
       if (rootPath === undefined) continue;
       const base = rootBase(rootPath);
-      const abs = resolve(base, String(row["path"]));
+      const abs = resolve(base, row.path);
       result.checked += 1;
       if (!existsSync(abs)) {
-        result.missing.push(String(row["path"]));
+        result.missing.push(row.path);
         continue;
       }
       const { sha256 } = await hashFile(abs);
-      if (sha256 !== row["sha256"]) result.mismatches.push(String(row["path"]));
+      if (sha256 !== row.sha256) result.mismatches.push(row.path);
     }
   } finally {
     await store.close();

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { loadHuntConfig, mergeHuntConfig } from "../../../src/analysis/hunt-config.js";
 import type { Finding, HuntConfig, Hunt } from "../../../src/analysis/findings.js";
 import type { AuthEvent, EventBody, MailboxConfigEvent, MailReadEvent, SessionEndEvent } from "../../../src/model/events.js";
+import { DUPLICATES } from "../../../src/model/columns.js";
 import { CaseStore } from "../../../src/store/case-store.js";
 
 export interface Fixture {
@@ -24,7 +25,7 @@ export async function openFixture(): Promise<Fixture> {
   const dir = mkdtempSync(join(tmpdir(), "mailtrail-hunts-"));
   const store = await CaseStore.create(dir);
   await store.upsertFile({ fileId: 1, path: "synthetic.jsonl", records: 0, events: 0, messages: 0, warnings: 0, parser: "synthetic" });
-  await store.run("CREATE OR REPLACE TABLE duplicates (id VARCHAR, kept_id VARCHAR, file_id INTEGER)");
+  await store.replaceTable(DUPLICATES);
   let seq = 0;
   return {
     store,

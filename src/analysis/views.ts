@@ -1,0 +1,18 @@
+/** The subqueries every analysis pass starts from, named through the column table. */
+import { DUPLICATES, EVENTS, MARKS } from "../model/columns.js";
+
+const E = EVENTS.col;
+const D = DUPLICATES.col;
+
+/** Events that are not a duplicate of another (the first location of a record is kept). */
+export const LIVE_EVENTS = `(SELECT * FROM ${EVENTS.name} WHERE ${E.id} NOT IN (SELECT ${D.id} FROM ${DUPLICATES.name}))`;
+
+/**
+ * Every copy of every event, named by the id of the copy that was kept: a duplicate's fields can
+ * fill what the kept copy lacks (the portal CSV copy of a sign-in has no coordinates, its Graph
+ * JSON copy has them). Group by `id` to merge them.
+ */
+export const ALL_COPIES = `(SELECT e.* EXCLUDE (${E.id}), coalesce(d.${D.keptId}, e.${E.id}) AS ${E.id} FROM ${EVENTS.name} e LEFT JOIN ${DUPLICATES.name} d ON d.${D.id} = e.${E.id})`;
+
+/** The ids of attacker events (marked for any reason). */
+export const ATTACKER_IDS = `(SELECT DISTINCT ${MARKS.col.id} FROM ${MARKS.name})`;
