@@ -42,6 +42,8 @@ interface Unit {
   container?: string;
   source: EvidenceSource;
   tap: HashTap;
+  /** Compressed units: hashes the decompressed content (CloudTrail digests vouch for that hash). */
+  contentTap?: HashTap;
   /** Hash the unit separately when the parser did not stream it to its end. */
   rehash: () => Promise<string>;
   size: number;
@@ -127,12 +129,14 @@ class IngestRun {
     }
     const tap = new HashTap();
     const gz = isGzip(rawHead);
+    const contentTap = gz ? new HashTap() : undefined;
     const what = found.rel;
     const raw = (): Readable => createReadStream(found.abs);
     const unit: Unit = {
       rel: found.rel,
       size: found.size,
       tap,
+      contentTap,
       sniffName: gz ? found.rel.replace(/\.gz$/i, "") : found.rel,
       // The manifest hash is of the evidence file as it is on disk (compressed for .gz).
       rehash: async () => (await hashFile(found.abs)).sha256,
@@ -145,7 +149,7 @@ class IngestRun {
         mtime: found.mtime,
         stream: () => {
           const tapped = raw().pipe(tap.transform());
-          return gz ? gunzipStream(tapped, this.limits, what) : tapped;
+          return contentTap ? contentTap.through(gunzipStream(tapped, this.limits, what)) : tapped;
         },
       },
     };
@@ -170,6 +174,7 @@ class IngestRun {
         const memberRel = `${rel}!${member.name}`;
         const tap = new HashTap();
         const gz = /\.gz$/i.test(member.name);
+        const contentTap = gz ? new HashTap() : undefined;
         const raw = (): Readable => memberStream(opened, member, this.limits, memberRel);
         const content = (): Readable => (gz ? gunzipStream(raw(), this.limits, memberRel) : raw());
         if (/\.zip$/i.test(member.name)) {
@@ -184,6 +189,7 @@ class IngestRun {
           container: rel,
           size: member.size,
           tap,
+          contentTap,
           sniffName: gz ? member.name.replace(/\.gz$/i, "") : member.name,
           rehash: async () => (await hashStream(raw())).sha256,
           head: () => readHead(content(), HEAD_BYTES),
@@ -194,7 +200,7 @@ class IngestRun {
             mtime: member.mtime,
             stream: () => {
               const tapped = raw().pipe(tap.transform());
-              return gz ? gunzipStream(tapped, this.limits, memberRel) : tapped;
+              return contentTap ? contentTap.through(gunzipStream(tapped, this.limits, memberRel)) : tapped;
             },
           },
         };
@@ -273,6 +279,7 @@ class IngestRun {
     try {
       // The tap saw every byte only if the parser read the stream to its end.
       file.sha256 = unit.tap.digest ?? (await unit.rehash());
+      file.contentSha256 = unit.contentTap?.digest;
     } catch (error) {
       await this.fileWarning(file, `cannot hash: ${(error as Error).message}`);
     }

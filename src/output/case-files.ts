@@ -1,7 +1,7 @@
 /** manifest.json, warnings.jsonl and summary.json (CONTRACT.md). */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { EVENT_KINDS } from "../model/events.js";
+import { EVENT_KINDS, isCloudKind } from "../model/events.js";
 import type { CaseStore } from "../store/case-store.js";
 import { LineWriter } from "./writer.js";
 
@@ -33,6 +33,7 @@ export async function writeManifest(store: CaseStore, outDir: string, run: RunIn
     container: opt(row["container"]),
     size: opt(row["size"]),
     sha256: opt(row["sha256"]),
+    content_sha256: opt(row["content_sha256"]),
     format: opt(row["format"]),
     parser: opt(row["parser"]),
     records: num(row["records"]),
@@ -107,12 +108,15 @@ export async function buildSummary(store: CaseStore, extras: SummaryExtras = {})
     duplicates += num(row["n"]);
   }
   const kindRows = await store.all("SELECT kind, count(*) AS n FROM events WHERE id NOT IN (SELECT id FROM duplicates) GROUP BY kind");
-  const eventsByKind: Record<string, number> = Object.fromEntries(EVENT_KINDS.map((kind) => [kind, 0]));
+  const counts = new Map<string, number>();
   let events = 0;
   for (const row of kindRows) {
-    eventsByKind[String(row["kind"])] = num(row["n"]);
+    counts.set(String(row["kind"]), num(row["n"]));
     events += num(row["n"]);
   }
+  // Every mail kind is listed (zero included); cloud kinds only where the evidence has them.
+  const eventsByKind: Record<string, number> = {};
+  for (const kind of EVENT_KINDS) if (!isCloudKind(kind) || counts.has(kind)) eventsByKind[kind] = counts.get(kind) ?? 0;
   const attacker = await store.all("SELECT count(DISTINCT id) AS n FROM marks WHERE id NOT IN (SELECT id FROM duplicates)");
   const warnings = await store.all("SELECT count(*) AS n FROM warnings");
   const byMailbox: Record<string, Record<string, number>> = {};

@@ -34,6 +34,8 @@ export interface FileRow {
   mtime?: string;
   /** Index of the evidence root the path is relative to. */
   root?: number;
+  /** SHA-256 of the decompressed content of a compressed file (read to its end). */
+  contentSha256?: string;
 }
 
 export interface WarningRow {
@@ -208,7 +210,7 @@ export class CaseStore {
 
   async upsertFile(file: FileRow): Promise<void> {
     await this.connection.run("DELETE FROM files WHERE file_id = $1", [file.fileId]);
-    await this.connection.run("INSERT INTO files VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)", [
+    await this.connection.run("INSERT INTO files VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)", [
       file.fileId,
       file.path,
       file.container ?? null,
@@ -223,6 +225,7 @@ export class CaseStore {
       file.error ?? null,
       file.mtime ?? null,
       file.root ?? 0,
+      file.contentSha256 ?? null,
     ]);
   }
 

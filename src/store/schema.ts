@@ -2,7 +2,7 @@
  * The case store's tables. Events keep the columns analysis filters and sorts on; the whole
  * event body is in `data` (JSON text) so nothing a parser produced is lost.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -20,7 +20,8 @@ CREATE TABLE IF NOT EXISTS files (
   warnings BIGINT DEFAULT 0,
   error VARCHAR,
   mtime VARCHAR,
-  root INTEGER
+  root INTEGER,
+  content_sha256 VARCHAR
 );
 CREATE TABLE IF NOT EXISTS events (
   file_id INTEGER NOT NULL,
