@@ -14,12 +14,22 @@ import { maildir } from "./mailbox/maildir.js";
 import { mbox } from "./mailbox/mbox.js";
 import { msg } from "./mailbox/msg.js";
 import { pst } from "./mailbox/pst.js";
+import { cloudTrailCsv } from "./aws/cloudtrail-csv.js";
+import { cloudTrailDigest } from "./aws/cloudtrail-digest.js";
+import { cloudTrailJson } from "./aws/cloudtrail-json.js";
+import { cloudWatchLogs } from "./aws/cloudwatch-logs.js";
+import { guardDuty } from "./aws/guardduty.js";
+import { s3AccessLog } from "./aws/s3-access-log.js";
+import { vpcFlowLog } from "./aws/vpc-flow-log.js";
+import { workMailAudit } from "./aws/workmail-audit.js";
 
 /**
  * The registry: every parser, listed once. Sniffing tries them in this order, so the more
  * specific formats come first.
  */
-export const parsers: readonly Parser[] = [mailtrailAcquisition, exchangeProtocolLog, dovecotEvents, dovecotLog, entraSigninsJson, entraSigninsCsv, m365AuditJson, m365AuditCsv, imapAcquisition, pst, msg, mbox, eml, maildir, ediscovery];
+export const parsers: readonly Parser[] = [mailtrailAcquisition, exchangeProtocolLog, dovecotEvents, dovecotLog, entraSigninsJson, entraSigninsCsv, m365AuditJson, m365AuditCsv, imapAcquisition, pst, msg, mbox, eml, maildir, ediscovery,
+  // AWS: the JSON formats with the most specific keys first (a digest or a CloudWatch export holds CloudTrail-looking text).
+  cloudTrailDigest, cloudWatchLogs, guardDuty, workMailAudit, cloudTrailJson, cloudTrailCsv, s3AccessLog, vpcFlowLog];
 
 export function parserByName(name: string): Parser | undefined {
   return parsers.find((parser) => parser.name === name);

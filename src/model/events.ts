@@ -302,8 +302,6 @@ export interface CloudApiEvent extends EventBase {
   redacted?: string[];
   /** Policy documents written as JSON text or URL-encoded, decoded, by their path. */
   policies?: Record<string, unknown>;
-  /** CloudTrail Insights: an unusual rate of calls or errors. */
-  insight?: { state?: string; type?: string; api?: string; baseline?: number; average?: number };
   /** A late or corrected delivery (`addendum`). */
   addendum?: Record<string, unknown>;
   eventVersion?: string;
@@ -386,10 +384,10 @@ export interface NetworkFlowEvent extends EventBase {
   version?: number;
 }
 
-/** A security finding raised by a detector (GuardDuty). */
+/** A finding raised by a detector: GuardDuty, or CloudTrail Insights (an unusual rate of calls or errors). */
 export interface DetectionEvent extends EventBase {
   kind: "detection";
-  /** `guardduty`. */
+  /** `guardduty`, `cloudtrail-insights`. */
   detector: string;
   findingId: string;
   /** `UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS`, ... */
@@ -412,6 +410,11 @@ export interface DetectionEvent extends EventBase {
   created?: number;
   updated?: number;
   archived?: boolean;
+  /** Insights: `Start` or `End` of the unusual period (the two share `cloud.sharedEventId`). */
+  state?: string;
+  /** Insights: the usual and the observed average per minute. */
+  baseline?: number;
+  observed?: number;
   /** The actor's network: the address is also `clientIp`. */
   remote?: { ip?: string; country?: string; city?: string; asn?: string; org?: string; isp?: string };
 }
