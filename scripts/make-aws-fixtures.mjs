@@ -439,6 +439,8 @@ write("aws-s3-access-log/bad/broken-lines.log", [
   `${OWNER} staff-records [02/Mar/2026:10:06:01 +0000] ${ATTACKER_IP} - 8Q2 REST.GET.OBJECT b.txt "GET /b.txt HTTP/1.1 200 - 10 10 1 1 "-" "x`,
   `${OWNER} staff-records [2026-03-02 10:06:02] ${ATTACKER_IP} - 8Q3 REST.GET.OBJECT c.txt "GET /c.txt HTTP/1.1" 200 - 10 10 1 1 "-" "x" -`,
   `${OWNER} staff-records [02/Mar/2026:10:06:03 +0000] ${ATTACKER_IP} - 8Q4 REST.GET.OBJECT`,
+  line("02/Mar/2026:10:06:04 +0000", role, "8Q5", "REST.GET.OBJECT", "d.txt", "GET /d.txt HTTP/1.1", 200, "-", 10, 10, 1, 1, "x", "AuthHeader"),
+  line("02/Mar/2026:10:06:05 +0000", role, "8Q6", "REST.GET.OBJECT", "e.txt", "GET /e.txt HTTP/1.1", 200, "-", 10, 10, 1, 1, "x", "AuthHeader"),
   "",
 ].join("\n"));
 

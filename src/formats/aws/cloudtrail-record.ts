@@ -9,7 +9,7 @@ import { authEvent, cloudApiEvent, detectionEvent, objectAccessEvent } from "./b
 import { recordFromColumns } from "./columns.js";
 import { issuedCredentials, parameterFacts, resourcesOf } from "./parameters.js";
 import { displayUser, principalOf } from "./principal.js";
-import { awsTime, compact, flag, isObj, number, sourceAddressOf, text, unbracket, type DeliveryPath, type Obj } from "./values.js";
+import { awsTime, compact, flag, isObj, nonEmpty, number, sourceAddressOf, text, unbracket, type DeliveryPath, type Obj } from "./values.js";
 
 export type RecordOutcome = { event: ParsedEvent; timestampField?: boolean } | { skip: string };
 
@@ -87,7 +87,7 @@ export function cloudTrailEvent(record: Obj, where: RecordRef, delivery: Deliver
     region: text(record.awsRegion) ?? delivery.region,
     organizationId: delivery.organizationId,
     principal,
-    resources: resourcesOf(record, eventSource ?? "", request),
+    resources: nonEmpty(resourcesOf(record, eventSource ?? "", request)),
     sourceService: source.sourceService,
     sourceAddress: source.sourceAddress,
     sharedEventId: text(record.sharedEventID),
@@ -219,10 +219,10 @@ export function cloudTrailEvent(record: Obj, where: RecordRef, delivery: Deliver
       serviceDetails: objectOrUndefined(record.serviceEventDetails),
       bytesIn,
       bytesOut,
-      issued: issuedCredentials(response),
-      accountsNamed: facts.accountsNamed,
-      shares: facts.shares,
-      redacted: facts.redacted,
+      issued: nonEmpty(issuedCredentials(response)),
+      accountsNamed: nonEmpty(facts.accountsNamed),
+      shares: nonEmpty(facts.shares),
+      redacted: nonEmpty(facts.redacted),
       policies: Object.keys(facts.policies).length > 0 ? facts.policies : undefined,
       addendum: objectOrUndefined(record.addendum),
       eventVersion: text(record.eventVersion),

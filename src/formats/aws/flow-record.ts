@@ -6,7 +6,7 @@ import ipaddr from "ipaddr.js";
 import type { CloudContext, CloudResource, NetworkFlowEvent, ParsedEvent, RecordRef } from "../../model/events.js";
 import { normalizeIp } from "../../lib/ip.js";
 import { networkFlowEvent } from "./build.js";
-import { compact } from "./values.js";
+import { compact, nonEmpty } from "./values.js";
 
 /** The default (version 2) format: what a record without a header holds. */
 export const DEFAULT_FLOW_FIELDS = ["version", "account-id", "interface-id", "srcaddr", "dstaddr", "srcport", "dstport", "protocol", "packets", "bytes", "start", "end", "action", "log-status"] as const;
@@ -118,7 +118,7 @@ export function flowEvent(fields: ReadonlyMap<string, string>, ref: RecordRef, d
     tcpFlags: integer(fields, "tcp-flags"),
     addressType: value(fields, "type"),
     version: integer(fields, "version"),
-    cloud: compact<CloudContext>({ provider: "aws", accountId: value(fields, "account-id") ?? defaults.accountId, region: value(fields, "region") ?? defaults.region, resources }),
+    cloud: compact<CloudContext>({ provider: "aws", accountId: value(fields, "account-id") ?? defaults.accountId, region: value(fields, "region") ?? defaults.region, resources: nonEmpty(resources) }),
     extra: Object.keys(extra).length > 0 ? extra : undefined,
   };
   return { event: networkFlowEvent(body, ref) };

@@ -9,7 +9,7 @@ import { defineParser, type ParsedItem } from "../../model/format.js";
 import { parsedJsonValues } from "../../lib/json.js";
 import { headText } from "../../lib/text.js";
 import { detectionEvent } from "./build.js";
-import { awsTime, compact, field, flag, isObj, number, objectAt, sourceAddressOf, text, type Obj } from "./values.js";
+import { awsTime, compact, field, flag, isObj, nonEmpty, number, objectAt, sourceAddressOf, text, type Obj } from "./values.js";
 
 const FINDING_TYPE = /"[Tt]ype"\s*:\s*"[A-Za-z0-9]+:[A-Za-z0-9]+\/[^"]+"/;
 
@@ -84,7 +84,7 @@ export function guardDutyEvent(finding: Obj, ref: RecordRef): { event: ParsedEve
     principal: key
       ? compact({ type: text(field(key, "userType")), name: text(field(key, "userName")), principalId: text(field(key, "principalId")), accessKeyId: text(field(key, "accessKeyId")) })
       : undefined,
-    resources: resourcesOf(resource),
+    resources: nonEmpty(resourcesOf(resource)),
     sourceService: source.sourceService,
     sourceAddress: source.sourceAddress,
   });

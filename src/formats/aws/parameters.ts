@@ -118,8 +118,13 @@ const PARAMETER_RESOURCES: readonly (readonly [string, string])[] = [
   ["trailName", "AWS::CloudTrail::Trail"],
   ["detectorId", "AWS::GuardDuty::Detector"],
   ["organizationId", "AWS::WorkMail::Organization"],
+  ["kmsKeyArn", "AWS::KMS::Key"],
   ["keyId", "AWS::KMS::Key"],
+  ["name", "AWS::CloudTrail::Trail"],
 ];
+
+/** Parameters whose meaning depends on the service: `organizationId` is a WorkMail organisation, `name` a trail. */
+const SERVICE_OF_PARAMETER: Record<string, string> = { organizationId: "workmail", name: "cloudtrail." };
 
 function resourceOf(value: string, type: string): CloudResource {
   const isArn = value.startsWith("arn:");
@@ -147,8 +152,8 @@ export function resourcesOf(record: Obj, service: string, request: Obj | undefin
   }
   if (!request) return out;
   for (const [key, type] of PARAMETER_RESOURCES) {
-    // `organizationId` names a WorkMail organisation only in WorkMail calls.
-    if (key === "organizationId" && !service.startsWith("workmail")) continue;
+    const only = SERVICE_OF_PARAMETER[key];
+    if (only !== undefined && !service.startsWith(only)) continue;
     const value = field(request, key);
     const values = Array.isArray(value) ? value : [value];
     for (const one of values) {

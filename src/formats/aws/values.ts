@@ -150,6 +150,8 @@ export interface DeliveryPath {
 }
 
 const AWSLOGS = /(?:^|[/!])AWSLogs\/(?:(o-[a-z0-9]+)\/)?(\d{12})\/([A-Za-z-]+)\/([a-z]{2}(?:-[a-z]+)+-\d)\//;
+/** The delivered file's own name: `<account>_CloudTrail_<region>_…`, `<account>_vpcflowlogs_<region>_…`. */
+const DELIVERED_NAME = /(?:^|\/)(\d{12})_(CloudTrail|CloudTrail-Digest|vpcflowlogs)_([a-z]{2}(?:-[a-z]+)+-\d)_[^/]*$/;
 const AWSLOGS_HIVE = /(?:^|[/!])AWSLogs\/aws-account-id=(\d{12})\/aws-service=([A-Za-z-]+)\/aws-region=([a-z0-9-]+)\//;
 
 export function deliveryPath(file: string): DeliveryPath {
@@ -158,18 +160,25 @@ export function deliveryPath(file: string): DeliveryPath {
   if (plain) return { organizationId: plain[1], accountId: plain[2], service: plain[3], region: plain[4] };
   const hive = AWSLOGS_HIVE.exec(path);
   if (hive) return { accountId: hive[1], service: hive[2], region: hive[3] };
+  const named = DELIVERED_NAME.exec(path);
+  if (named) return { accountId: named[1], service: named[2], region: named[3] };
   return {};
 }
 
-/** Drops undefined, empty-string and empty-array members, so events stay small. */
+/** Drops undefined and empty-string members, so events stay small. */
 export function compact<T extends object>(values: T): T {
   const out: Record<string, unknown> = {};
   for (const key in values) {
     const value = (values as Record<string, unknown>)[key];
-    if (value === undefined || value === "" || (Array.isArray(value) && value.length === 0)) continue;
+    if (value === undefined || value === "") continue;
     out[key] = value;
   }
   return out as T;
+}
+
+/** A list, or undefined when it is empty (optional list fields are left out rather than written empty). */
+export function nonEmpty<T>(list: T[] | undefined): T[] | undefined {
+  return list === undefined || list.length === 0 ? undefined : list;
 }
 
 /** `[value]` (one bracket pair around the whole, as S3 data events write user agents) → `value`. */
