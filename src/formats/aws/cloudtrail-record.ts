@@ -74,7 +74,7 @@ export function cloudTrailEvent(record: Obj, where: RecordRef, delivery: Deliver
   const time = timeOf(record, fallbackTime);
   if (time === undefined) return { skip: "CloudTrail record without a usable eventTime: skipped" };
   const eventId = text(record.eventID);
-  const ref: RecordRef = eventId === undefined ? { ...where } : { ...where, recordId: eventId };
+  const ref: RecordRef = Object.assign({}, where, eventId === undefined ? undefined : { recordId: eventId });
   const insight = objectOrUndefined(record.insightDetails);
   const principal = principalOf(record.userIdentity, record);
   const source = sourceAddressOf(record.sourceIPAddress);
@@ -109,8 +109,7 @@ export function cloudTrailEvent(record: Obj, where: RecordRef, delivery: Deliver
     const state = text(details.state);
     const insightApi = eventSource !== undefined && text(details.eventName) !== undefined ? `${eventSource.split(".")[0] ?? eventSource}:${String(details.eventName)}` : undefined;
     const event = detectionEvent(
-      {
-        ...common,
+      Object.assign(common, {
         tsDesc: state === "End" ? "Insight end" : "Insight start",
         action: `Insight ${text(details.insightType) ?? ""} ${state ?? ""}`.replace(/\s+/g, " ").trim(),
         detector: "cloudtrail-insights",
@@ -120,7 +119,7 @@ export function cloudTrailEvent(record: Obj, where: RecordRef, delivery: Deliver
         state,
         baseline: number(objectOrUndefined(statistics?.baseline)?.average),
         observed: number(objectOrUndefined(statistics?.insight)?.average),
-      },
+      }),
       ref,
     );
     return { event, timestampField: time.timestampField };
@@ -141,10 +140,9 @@ export function cloudTrailEvent(record: Obj, where: RecordRef, delivery: Deliver
   if (eventSource === "signin.amazonaws.com" && SIGN_INS.has(eventName)) {
     const mfa = flag(additional?.MFAUsed);
     const event = authEvent(
-      {
-        ...common,
+      Object.assign(common, {
         // The sign-in's MFA is the session's: the principal carries it like sessionContext would.
-        cloud: { ...cloud, principal: principal ? compact({ ...principal, mfaAuthenticated: principal.mfaAuthenticated ?? mfa }) : undefined },
+        cloud: Object.assign({}, cloud, { principal: principal ? compact(Object.assign({}, principal, { mfaAuthenticated: principal.mfaAuthenticated ?? mfa })) : undefined }),
         tsDesc: "Console sign-in time",
         action: eventName,
         result,
@@ -157,7 +155,7 @@ export function cloudTrailEvent(record: Obj, where: RecordRef, delivery: Deliver
         resource: text(additional?.LoginTo),
         detail: failed ? `console sign-in failed${errorMessage ? `: ${errorMessage}` : ""}` : `console sign-in${mfa === false ? " without MFA" : mfa ? " with MFA" : ""}`,
         extra: compact({ mfaIdentifier: text(additional?.MFAIdentifier), mobileVersion: text(additional?.MobileVersion), eventType: text(record.eventType), userNameHidden: objectOrUndefined(record.userIdentity)?.userName === "HIDDEN_DUE_TO_SECURITY_REASONS" ? true : undefined }),
-      },
+      }),
       ref,
     );
     return { event, timestampField: time.timestampField };
@@ -168,8 +166,7 @@ export function cloudTrailEvent(record: Obj, where: RecordRef, delivery: Deliver
   const objectOp = eventSource === "s3.amazonaws.com" && category === "data" ? S3_OBJECT_OPS[eventName] ?? "other" : undefined;
   if (objectOp !== undefined) {
     const event = objectAccessEvent(
-      {
-        ...common,
+      Object.assign(common, {
         tsDesc: "Request time",
         action: eventName,
         result,
@@ -190,7 +187,7 @@ export function cloudTrailEvent(record: Obj, where: RecordRef, delivery: Deliver
         category,
         copySource: text(request?.["x-amz-copy-source"]),
         request,
-      },
+      }),
       ref,
     );
     return { event, timestampField: time.timestampField };
@@ -199,8 +196,7 @@ export function cloudTrailEvent(record: Obj, where: RecordRef, delivery: Deliver
   const facts = parameterFacts(request, response);
   const workmail = eventSource.startsWith("workmail");
   const event = cloudApiEvent(
-    {
-      ...common,
+    Object.assign(common, {
       tsDesc: "Event time",
       action: eventName,
       result,
@@ -226,7 +222,7 @@ export function cloudTrailEvent(record: Obj, where: RecordRef, delivery: Deliver
       policies: Object.keys(facts.policies).length > 0 ? facts.policies : undefined,
       addendum: objectOrUndefined(record.addendum),
       eventVersion: text(record.eventVersion),
-    },
+    }),
     ref,
   );
   return { event, timestampField: time.timestampField };

@@ -123,6 +123,9 @@ const PARAMETER_RESOURCES: readonly (readonly [string, string])[] = [
   ["name", "AWS::CloudTrail::Trail"],
 ];
 
+/** The table with each name's PascalCase form (the CLI's), computed once. */
+const PARAMETER_LOOKUP = PARAMETER_RESOURCES.map(([key, type]) => [key, type, key.charAt(0).toUpperCase() + key.slice(1)] as const);
+
 /** Parameters whose meaning depends on the service: `organizationId` is a WorkMail organisation, `name` a trail. */
 const SERVICE_OF_PARAMETER: Record<string, string> = { organizationId: "workmail", name: "cloudtrail." };
 
@@ -151,10 +154,11 @@ export function resourcesOf(record: Obj, service: string, request: Obj | undefin
     }
   }
   if (!request) return out;
-  for (const [key, type] of PARAMETER_RESOURCES) {
+  for (const [key, type, pascal] of PARAMETER_LOOKUP) {
+    const value = request[key] ?? request[pascal];
+    if (value === undefined) continue;
     const only = SERVICE_OF_PARAMETER[key];
     if (only !== undefined && !service.startsWith(only)) continue;
-    const value = field(request, key);
     const values = Array.isArray(value) ? value : [value];
     for (const one of values) {
       const name = text(one);

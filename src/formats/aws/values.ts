@@ -114,6 +114,8 @@ export interface SourceAddress {
 export function sourceAddressOf(value: unknown): SourceAddress {
   const raw = text(value)?.trim();
   if (raw === undefined) return {};
+  // Letters past `f` or spaces: a name (`ec2.amazonaws.com`, `AWS Internal`), never an address.
+  if (/[g-zG-Z\s]/.test(raw)) return { sourceService: raw };
   const ip = normalizeIp(raw).ip;
   if (ip !== undefined) return { clientIp: ip };
   // Digits, dots and colons only: an address that does not parse (leading zeros of anonymised logs).
