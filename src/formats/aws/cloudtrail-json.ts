@@ -19,14 +19,16 @@ export const CLOUDTRAIL_ENVELOPES = ["Records", "Events", "QueryResults"] as con
 const RECORD_KEYS = /"eventVersion"\s*:[\s\S]*?"(?:eventSource|eventTime|insightDetails|@timestamp)"\s*:|"(?:eventSource|eventTime)"\s*:[\s\S]*?"eventVersion"\s*:/;
 const ESCAPED_RECORD_KEYS = /\\"eventVersion\\"\s*:[\s\S]*?\\"(?:eventSource|eventTime)\\"/;
 const EVENTBRIDGE = /"detail-type"\s*:\s*"AWS (?:API Call|Console Sign In|Service Event|Console Action|Insight) via CloudTrail"/;
-const ENVELOPE_START = /^\{\s*"(?:Records|QueryResults)"\s*:\s*\[/;
+const ENVELOPE_START = /^\{\s*"Records"\s*:\s*\[/;
+/** CloudTrail Lake `get-query-results`: rows of one-key objects. */
+const LAKE_RESULTS = /"QueryResults"\s*:\s*\[\s*\[\s*\{\s*"(?:eventID|eventTime|eventName|eventSource)"/;
 
 /** Is this JSON text CloudTrail? Judged on keys, never on a value that could sit anywhere. */
 export function looksLikeCloudTrailJson(text: string): boolean {
   if (!text.startsWith("{") && !text.startsWith("[")) return false;
   // CloudWatch Logs exports and digest files carry CloudTrail-looking text but are their own formats.
   if (/"(?:logStreamName|ingestionTime|digestStartTime)"\s*:/.test(text)) return false;
-  if (ENVELOPE_START.test(text) || EVENTBRIDGE.test(text)) return true;
+  if (ENVELOPE_START.test(text) || EVENTBRIDGE.test(text) || LAKE_RESULTS.test(text)) return true;
   if (/"CloudTrailEvent"\s*:/.test(text) && /"Event(?:Id|Name)"\s*:/.test(text)) return true;
   return RECORD_KEYS.test(text) || (/"_raw"\s*:/.test(text) && ESCAPED_RECORD_KEYS.test(text));
 }

@@ -6,6 +6,7 @@ import type { AuthEvent, CloudApiEvent, ObjectAccessEvent, ParsedEvent } from ".
 import { parserByName } from "../../../src/formats/index.js";
 import { awsTime, deliveryPath, sourceAddressOf } from "../../../src/formats/aws/values.js";
 import { parseStructText } from "../../../src/formats/aws/columns.js";
+import { looksLikeCloudTrailJson } from "../../../src/formats/aws/cloudtrail-json.js";
 import { runParser, type ParserRun } from "../harness.js";
 
 const FIXTURES = new URL("../../../fixtures/aws/", import.meta.url).pathname;
@@ -153,6 +154,31 @@ describe("aws-cloudtrail-json", () => {
     const data = Buffer.from(`${[1772445720.0, "2026-03-02T11:02:00+01:00", "2026-03-02 21:02:00+11:00"].map((time) => JSON.stringify(item(time))).join("\n")}\n`);
     const { events } = await run("aws-cloudtrail-json", "lookup.jsonl", data);
     expect(events.map((event) => event.ts)).toEqual(Array(3).fill(Date.parse("2026-03-02T10:02:00Z")));
+  });
+
+  it("Lake get-query-results rows, pages as JSON lines, and collector wrappings (_raw) are unwrapped", async () => {
+    const record = JSON.parse(readFileSync(`${FIXTURES}aws-cloudtrail-json/credential-chain.json`, "utf8")).Records[2] as Record<string, unknown>;
+    const lake = Buffer.from(
+      JSON.stringify({
+        QueryStatus: "FINISHED",
+        QueryResults: [[{ eventID: "lake-1" }, { eventTime: "2026-03-02 10:02:00.000" }, { eventSource: "sts.amazonaws.com" }, { eventName: "GetCallerIdentity" }, { userIdentity: "{type=IAMUser, arn=arn:aws:iam::111122223333:user/hr-admin, username=hr-admin}" }]],
+      }),
+    );
+    expect(looksLikeCloudTrailJson(lake.toString())).toBe(true);
+    const fromLake = (await run("aws-cloudtrail-json", "lake.json", lake)).events;
+    expect(fromLake.map((event) => [event.action, event.user, event.ref.recordId, event.ts])).toEqual([["GetCallerIdentity", "hr-admin", "lake-1", Date.parse("2026-03-02T10:02:00Z")]]);
+    const pages = Buffer.from(`${JSON.stringify({ Records: [record, record] })}\n${JSON.stringify({ Events: [{ EventId: "x", CloudTrailEvent: JSON.stringify(record) }] })}\n`);
+    const fromPages = await run("aws-cloudtrail-json", "pages.jsonl", pages);
+    expect(fromPages.events.map((event) => event.ref)).toEqual([
+      { line: 1, recordId: record["eventID"] },
+      { line: 1, recordId: record["eventID"] },
+      { line: 2, recordId: record["eventID"] },
+    ]);
+    const wrapped = Buffer.from(`${JSON.stringify({ _raw: JSON.stringify(record), host: "splunk" })}\n${JSON.stringify({ _raw: "{broken", host: "splunk" })}\n`);
+    expect(looksLikeCloudTrailJson(wrapped.toString())).toBe(true);
+    const fromSiem = await run("aws-cloudtrail-json", "siem.jsonl", wrapped);
+    expect(fromSiem.events.map((event) => event.action)).toEqual(["GetCallerIdentity"]);
+    expect(fromSiem.warnings).toEqual([{ ref: { line: 2 }, message: expect.stringContaining("_raw is not valid JSON") }]);
   });
 
   it("EventBridge: the record in detail", async () => {
