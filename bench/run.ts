@@ -3,7 +3,7 @@
  * (parse + store + the timeline files `ingest` writes) next to plain Unix baselines (grep, awk, jq,
  * mlr) over the same files in the same run. Prints a table and writes it as JSON.
  *
- *   node dist/bench/run.js [--quick] [--keep] [--only dovecot,m365,mbox] [--no-split]
+ *   node dist/bench/run.js [--quick] [--keep] [--only dovecot,m365,mbox,cloudtrail] [--no-split]
  *
  * --quick     small sizes (minutes instead of the better part of an hour)
  * --keep      keep the generated files (a later run with the same sizes reuses them)
@@ -16,6 +16,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, 
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { basename, dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { generateCloudTrail, type TrailSummary } from "./gen-cloudtrail.js";
 import { generateDovecotLog } from "./gen-dovecot.js";
 
 const MIB = 1024 * 1024;
@@ -505,6 +506,40 @@ async function main(): Promise<void> {
       await benchDataset(dataset, [{ tool: "grep -c '^From '", binary: "grep", args: ["-c", "^From ", file], stdout: "capture" }], options, work, rows);
       done(dataset);
     }
+  }
+
+  // CloudTrail: a trail as delivered to S3 (.json.gz files of {"Records":[…]}), against jq on the same files.
+  if (wants("cloudtrail")) {
+    const records = options.quick ? 50_000 : 500_000;
+    const base = join(data, `cloudtrail-${records}`);
+    const trail = join(base, "trail");
+    const marker = join(data, `cloudtrail-${records}.summary.json`);
+    const dataset = track(
+      await ensureDataset("cloudtrail", `CloudTrail ${records / 1000} k records (.json.gz)`, marker, "gen-cloudtrail v1 seed 2026", records, "records", async () => {
+        rmSync(base, { recursive: true, force: true });
+        const summary = await generateCloudTrail(trail, records);
+        writeFileSync(marker, JSON.stringify(summary));
+      }),
+    );
+    const summary = JSON.parse(readFileSync(marker, "utf8")) as TrailSummary;
+    dataset.evidence = trail;
+    // Throughput is of the JSON (uncompressed); the files on disk are summary.compressedBytes.
+    dataset.bytes = summary.bytes;
+    const files = `${trail}/AWSLogs/*/CloudTrail/*/*/*/*/*.json.gz`;
+    spawnSync("sh", ["-c", `cat ${files} > /dev/null`]);
+    notes.push(`CloudTrail: ${summary.files} .json.gz files, ${(summary.compressedBytes / MIB).toFixed(0)} MB on disk, ${(summary.bytes / MIB).toFixed(0)} MB of JSON (MB/s is of the JSON); jq reads the same files through gzip -dc, as it cannot read gzip itself`);
+    await benchDataset(
+      dataset,
+      [
+        { tool: "gzip -dc", binary: "sh", args: ["-c", `gzip -dc ${files}`], stdout: "null" },
+        { tool: "jq -c .Records[]", binary: "sh", args: ["-c", `gzip -dc ${files} | jq -c '.Records[]'`], stdout: "null", ...(haveTool("jq") ? {} : { skip: "jq is not installed (Debian package jq)" }) },
+      ],
+      // The parser-alone split reads one file; a trail is hundreds: its breakdown would not compare.
+      { ...options, split: false },
+      work,
+      rows,
+    );
+    done(dataset);
   }
 
   const table = printTable(rows);

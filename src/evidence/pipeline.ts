@@ -48,6 +48,8 @@ interface Unit {
   container?: string;
   source: FileSource;
   tap: HashTap;
+  /** Compressed units: hashes the decompressed content (CloudTrail digests vouch for that hash). */
+  contentTap?: HashTap;
   /** Hash the unit separately when the parser did not stream it to its end. */
   rehash: () => Promise<string>;
   size: number;
@@ -133,12 +135,14 @@ class IngestRun {
     }
     const tap = new HashTap();
     const gz = isGzip(rawHead);
+    const contentTap = gz ? new HashTap() : undefined;
     const what = found.rel;
     const raw = (): Readable => createReadStream(found.abs);
     const unit: Unit = {
       rel: found.rel,
       size: found.size,
       tap,
+      contentTap,
       sniffName: gz ? found.rel.replace(/\.gz$/i, "") : found.rel,
       // The manifest hash is of the evidence file as it is on disk (compressed for .gz).
       rehash: async () => (await hashFile(found.abs)).sha256,
@@ -150,7 +154,7 @@ class IngestRun {
         mtime: found.mtime,
         stream: () => {
           const tapped = raw().pipe(tap.transform());
-          return gz ? gunzipStream(tapped, this.limits, what) : tapped;
+          return contentTap ? contentTap.through(gunzipStream(tapped, this.limits, what)) : tapped;
         },
       },
     };
@@ -175,6 +179,7 @@ class IngestRun {
         const memberRel = `${rel}!${member.name}`;
         const tap = new HashTap();
         const gz = /\.gz$/i.test(member.name);
+        const contentTap = gz ? new HashTap() : undefined;
         const raw = (): Readable => memberStream(opened, member, this.limits, memberRel);
         const content = (): Readable => (gz ? gunzipStream(raw(), this.limits, memberRel) : raw());
         if (/\.zip$/i.test(member.name)) {
@@ -189,6 +194,7 @@ class IngestRun {
           container: rel,
           size: member.size,
           tap,
+          contentTap,
           sniffName: gz ? member.name.replace(/\.gz$/i, "") : member.name,
           rehash: async () => (await hashStream(raw())).sha256,
           head: () => readHead(content(), HEAD_BYTES),
@@ -198,7 +204,7 @@ class IngestRun {
             mtime: member.mtime,
             stream: () => {
               const tapped = raw().pipe(tap.transform());
-              return gz ? gunzipStream(tapped, this.limits, memberRel) : tapped;
+              return contentTap ? contentTap.through(gunzipStream(tapped, this.limits, memberRel)) : tapped;
             },
           },
         };
@@ -266,6 +272,7 @@ class IngestRun {
     try {
       // The tap saw every byte only if the parser read the stream to its end.
       file.sha256 = unit.tap.digest ?? (await unit.rehash());
+      file.contentSha256 = unit.contentTap?.digest;
     } catch (error) {
       await this.fileWarning(file, `cannot hash: ${(error as Error).message}`);
     }

@@ -14,6 +14,14 @@ import { maildir } from "./mailbox/maildir.js";
 import { mbox } from "./mailbox/mbox.js";
 import { msg } from "./mailbox/msg.js";
 import { pst } from "./mailbox/pst.js";
+import { cloudTrailCsv } from "./aws/cloudtrail-csv.js";
+import { cloudTrailDigest } from "./aws/cloudtrail-digest.js";
+import { cloudTrailJson } from "./aws/cloudtrail-json.js";
+import { cloudWatchLogs } from "./aws/cloudwatch-logs.js";
+import { guardDuty } from "./aws/guardduty.js";
+import { s3AccessLog } from "./aws/s3-access-log.js";
+import { vpcFlowLog } from "./aws/vpc-flow-log.js";
+import { workMailAudit } from "./aws/workmail-audit.js";
 
 /**
  * The registry: every format, listed once. Files are sniffed by the file formats in this order,
@@ -32,6 +40,15 @@ export const fileFormats: readonly FileFormat[] = [
   msg,
   mbox,
   eml,
+  // AWS: the JSON formats with the most specific keys first (a digest or a CloudWatch export holds CloudTrail-looking text).
+  cloudTrailDigest,
+  cloudWatchLogs,
+  guardDuty,
+  workMailAudit,
+  cloudTrailJson,
+  cloudTrailCsv,
+  s3AccessLog,
+  vpcFlowLog,
 ];
 
 /** Folders are offered to the folder formats in this order; the first that claims one reads it. */

@@ -31,6 +31,13 @@ export class HashTap {
   get digest(): string | undefined {
     return this.complete ? this.digestValue : undefined;
   }
+
+  /** `stream` seen through the tap; an error of `stream` surfaces on the returned one. */
+  through(stream: Readable): Readable {
+    const out = stream.pipe(this.transform());
+    stream.on("error", (error) => out.destroy(error));
+    return out;
+  }
 }
 
 /** SHA-256 of a whole stream, read to its end. */

@@ -430,9 +430,10 @@ export function jsonItemRef(item: JsonItem): RecordRef {
 export async function* parsedJsonValues(
   source: Readable,
   warn: (ref: RecordRef, message: string) => void,
+  options: JsonSplitOptions = {},
 ): AsyncGenerator<{ value: unknown; ref: RecordRef }> {
   const { head, stream } = await peekStream(source);
-  for await (const batch of readJsonRecords(stream, head)) {
+  for await (const batch of readJsonRecords(stream, head, options)) {
     for (const item of batch) {
       if (item.kind === "warning") {
         warn(jsonItemRef(item), item.message);

@@ -128,6 +128,8 @@ export const FILES = table("files", {
   mtime: varchar(),
   /** Index of the evidence root the path is relative to. */
   root: integer(),
+  /** SHA-256 of the decompressed content of a compressed file (read to its end): CloudTrail digests hash that. */
+  contentSha256: varchar(),
 });
 
 /** A record's file, its position in the file's stream, and its id (stamped by the pipeline). */

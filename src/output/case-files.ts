@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { LIVE_EVENTS } from "../analysis/views.js";
 import { bigint, DUPLICATES, EVENTS, FILES, MARKS, MESSAGES, NOTES, pick, varchar, WARNINGS } from "../model/columns.js";
-import { EVENT_KINDS } from "../model/events.js";
+import { EVENT_KINDS, isCloudKind } from "../model/events.js";
 import type { CaseStore } from "../store/case-store.js";
 import { LineWriter } from "./writer.js";
 
@@ -45,6 +45,7 @@ export async function writeManifest(store: CaseStore, outDir: string, run: RunIn
     container: opt(row.container),
     size: opt(row.size),
     sha256: opt(row.sha256),
+    content_sha256: opt(row.contentSha256),
     format: opt(row.format),
     parser: opt(row.parser),
     records: row.records ?? 0,
@@ -122,12 +123,15 @@ export async function buildSummary(store: CaseStore, extras: SummaryExtras = {})
     duplicates += row.n;
   }
   const kindRows = await store.rows({ ...pick(EVENTS, "kind"), ...COUNT }, `SELECT ${E.kind}, count(*) AS n FROM ${LIVE_EVENTS} GROUP BY ${E.kind}`);
-  const eventsByKind: Record<string, number> = Object.fromEntries(EVENT_KINDS.map((kind) => [kind, 0]));
+  const counts = new Map<string, number>();
   let events = 0;
   for (const row of kindRows) {
-    eventsByKind[row.kind] = row.n;
+    counts.set(row.kind, row.n);
     events += row.n;
   }
+  // Every mail kind is listed (zero included); cloud kinds only where the evidence has them.
+  const eventsByKind: Record<string, number> = {};
+  for (const kind of EVENT_KINDS) if (!isCloudKind(kind) || counts.has(kind)) eventsByKind[kind] = counts.get(kind) ?? 0;
   const attacker = await store.one(COUNT, `SELECT count(DISTINCT ${MARKS.col.id}) AS n FROM ${MARKS.name} WHERE ${MARKS.col.id} NOT IN (SELECT ${D.id} FROM ${DUPLICATES.name})`);
   const warnings = await store.one(COUNT, `SELECT count(*) AS n FROM ${WARNINGS.name}`);
   const byMailbox: Record<string, Record<string, number>> = {};

@@ -4,7 +4,7 @@
  */
 import { MARKS, sqlIdentifier, STORED_TABLES, type Table } from "../model/columns.js";
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 function columnDdl(key: string, column: Table["columns"][string]): string {
   let ddl = `${sqlIdentifier(key)} ${column.type}`;

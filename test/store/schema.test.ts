@@ -9,7 +9,7 @@ import { createTableSql, SCHEMA_SQL } from "../../src/store/schema.js";
 const DOCUMENTED = `
 CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE files (file_id INTEGER PRIMARY KEY, path VARCHAR NOT NULL, container VARCHAR, size BIGINT, sha256 VARCHAR, format VARCHAR, parser VARCHAR,
-  records BIGINT DEFAULT 0, events BIGINT DEFAULT 0, messages BIGINT DEFAULT 0, warnings BIGINT DEFAULT 0, error VARCHAR, mtime VARCHAR, root INTEGER);
+  records BIGINT DEFAULT 0, events BIGINT DEFAULT 0, messages BIGINT DEFAULT 0, warnings BIGINT DEFAULT 0, error VARCHAR, mtime VARCHAR, root INTEGER, content_sha256 VARCHAR);
 CREATE TABLE events (file_id INTEGER NOT NULL, seq BIGINT NOT NULL, id VARCHAR NOT NULL, ts BIGINT NOT NULL, kind VARCHAR NOT NULL, action VARCHAR, result VARCHAR,
   user_name VARCHAR, mailbox VARCHAR, client_ip VARCHAR, session_id VARCHAR, ref_line BIGINT, ref_offset BIGINT, record_id VARCHAR, member VARCHAR,
   record_key VARCHAR, data VARCHAR NOT NULL);
@@ -54,7 +54,7 @@ describe("the case store's DDL", () => {
     // Temp tables are created as ordinary ones here: information_schema lists both the same way.
     const derived = [SCHEMA_SQL, ...columns.ANALYSIS_TABLES.map((table) => createTableSql({ ...table, temp: false }))].join("\n");
     const documented = await layout(DOCUMENTED);
-    expect(documented.length).toBe(97);
+    expect(documented.length).toBe(98);
     expect(documented).toContain("files records BIGINT YES 0 0");
     expect(documented).toContain("meta key VARCHAR NO null 1");
     expect(await layout(derived)).toEqual(documented);
