@@ -17,7 +17,27 @@
 
 export type TemplateValue = string | number | true | undefined;
 
-type Node = string | { name: string; fallback: string | undefined } | { alternatives: Node[][] };
+/**
+ * A run of text, placeholders and bracketed groups. Parts share one shape (a tag and every field)
+ * and each run lists its required names up front: rendering runs per record on the hot path.
+ */
+interface Run {
+  /** Placeholders without a fallback directly in this run: all must have values. */
+  required: string[];
+  parts: Part[];
+}
+
+const TEXT = 0;
+const VALUE = 1;
+const GROUP = 2;
+
+interface Part {
+  tag: typeof TEXT | typeof VALUE | typeof GROUP;
+  text: string;
+  name: string;
+  fallback: string | undefined;
+  alternatives: Run[];
+}
 
 export interface Template {
   readonly source: string;
@@ -26,21 +46,27 @@ export interface Template {
   render(values: Readonly<Record<string, TemplateValue>>): string | undefined;
 }
 
-/** Parses `source` into nodes; throws on unbalanced brackets or braces and on bad names. */
-function parse(source: string, names: Set<string>): Node[] {
+type Values = Readonly<Record<string, TemplateValue | null>>;
+
+/** Parses `source`; throws on unbalanced brackets or braces and on bad names. */
+function parse(source: string, names: Set<string>): Run {
   let pos = 0;
   const fail = (what: string): never => {
     throw new Error(`${what} at character ${pos + 1} of ${JSON.stringify(source)}`);
   };
-  // Reads nodes until `]` or `|` (inside a group) or the end (top level).
-  const sequence = (inGroup: boolean): Node[] => {
-    const nodes: Node[] = [];
+  const part = (tag: Part["tag"], text: string, name = "", fallback?: string, alternatives: Run[] = []): Part => ({ tag, text, name, fallback, alternatives });
+  // Reads a run until `]` or `|` (inside a group) or the end (top level).
+  const run = (inGroup: boolean): Run => {
+    const out: Run = { required: [], parts: [] };
     let text = "";
+    const flush = (): void => {
+      if (text) out.parts.push(part(TEXT, text));
+      text = "";
+    };
     while (pos < source.length) {
       const c = source[pos] as string;
       if (c === "{") {
-        if (text) nodes.push(text);
-        text = "";
+        flush();
         const close = source.indexOf("}", pos);
         if (close === -1) fail("unclosed {");
         const inner = source.slice(pos + 1, close);
@@ -50,20 +76,20 @@ function parse(source: string, names: Set<string>): Node[] {
         if (!/^[a-z][A-Za-z0-9_]*$/.test(name)) fail(`placeholder name ${JSON.stringify(name)} is not a lower-case identifier`);
         if (fallback !== undefined && /[{}[\]|]/.test(fallback)) fail("a fallback cannot hold { } [ ] or |");
         names.add(name);
-        nodes.push({ name, fallback });
+        if (fallback === undefined) out.required.push(name);
+        out.parts.push(part(VALUE, "", name, fallback));
         pos = close + 1;
       } else if (c === "[") {
-        if (text) nodes.push(text);
-        text = "";
+        flush();
         pos += 1;
-        const alternatives: Node[][] = [sequence(true)];
+        const alternatives = [run(true)];
         while (source[pos] === "|") {
           pos += 1;
-          alternatives.push(sequence(true));
+          alternatives.push(run(true));
         }
         if (source[pos] !== "]") fail("unclosed [");
         pos += 1;
-        nodes.push({ alternatives });
+        out.parts.push(part(GROUP, "", "", undefined, alternatives));
       } else if (c === "}") {
         fail("stray }");
       } else if (inGroup && (c === "]" || c === "|")) {
@@ -75,37 +101,37 @@ function parse(source: string, names: Set<string>): Node[] {
         pos += 1;
       }
     }
-    if (text) nodes.push(text);
-    return nodes;
+    flush();
+    return out;
   };
-  return sequence(false);
+  return run(false);
 }
 
-function hasValue(value: TemplateValue | null): boolean {
-  return value !== undefined && value !== null;
-}
-
-/** Whether every placeholder without a fallback in `nodes` (nested groups excepted) has a value. */
-function complete(nodes: readonly Node[], values: Readonly<Record<string, TemplateValue>>): boolean {
-  for (const node of nodes) {
-    if (typeof node === "string" || "alternatives" in node) continue;
-    if (node.fallback === undefined && !hasValue(values[node.name])) return false;
-  }
+function complete(run: Run, values: Values): boolean {
+  const required = run.required;
+  for (let i = 0; i < required.length; i += 1) if (values[required[i] as string] == null) return false;
   return true;
 }
 
-function write(nodes: readonly Node[], values: Readonly<Record<string, TemplateValue>>): string {
+function write(run: Run, values: Values): string {
   let out = "";
-  for (const node of nodes) {
-    if (typeof node === "string") {
-      out += node;
-    } else if ("alternatives" in node) {
-      const chosen = node.alternatives.find((alternative) => complete(alternative, values));
-      if (chosen) out += write(chosen, values);
+  const parts = run.parts;
+  for (let i = 0; i < parts.length; i += 1) {
+    const p = parts[i] as Part;
+    if (p.tag === TEXT) {
+      out += p.text;
+    } else if (p.tag === VALUE) {
+      const value = values[p.name];
+      if (value == null) out += p.fallback ?? "";
+      else if (value !== true) out += `${value}`;
     } else {
-      const value = values[node.name];
-      if (hasValue(value)) out += value === true ? "" : `${value}`;
-      else out += node.fallback ?? "";
+      for (let a = 0; a < p.alternatives.length; a += 1) {
+        const alternative = p.alternatives[a] as Run;
+        if (complete(alternative, values)) {
+          out += write(alternative, values);
+          break;
+        }
+      }
     }
   }
   return out;
@@ -113,10 +139,10 @@ function write(nodes: readonly Node[], values: Readonly<Record<string, TemplateV
 
 export function compileTemplate(source: string): Template {
   const names = new Set<string>();
-  const nodes = parse(source, names);
+  const root = parse(source, names);
   return {
     source,
     names,
-    render: (values) => (complete(nodes, values) ? write(nodes, values) : undefined),
+    render: (values) => (complete(root, values) ? write(root, values) : undefined),
   };
 }
