@@ -14,42 +14,15 @@ import type {
   MailReadEvent,
   OtherEvent,
   ParsedEventOf,
-  RecordRef,
   SearchEvent,
   SessionEndEvent,
 } from "../../model/events.js";
+import { Context } from "../build.js";
 
 type Said = "tsDesc" | "action";
 
-export interface LineInit {
-  ts: number;
-  ref: RecordRef;
-  user?: string;
-  clientIp?: string;
-  clientPort?: number;
-  sessionId?: string;
-  keys?: AuthEvent["keys"];
-}
-
-export class DovecotContext {
-  readonly ts: number;
-  readonly ref: RecordRef;
-  readonly user: string | undefined;
-  readonly clientIp: string | undefined;
-  readonly clientPort: number | undefined;
-  readonly sessionId: string | undefined;
-  readonly keys: AuthEvent["keys"];
-
-  constructor(init: LineInit) {
-    this.ts = init.ts;
-    this.ref = init.ref;
-    this.user = init.user;
-    this.clientIp = init.clientIp;
-    this.clientPort = init.clientPort;
-    this.sessionId = init.sessionId;
-    this.keys = init.keys;
-  }
-
+/** The context of one line or exporter record: `new DovecotContext({ ts, ref, user, sessionId, ... })`. */
+export class DovecotContext extends Context {
   /** A login process's `Login:` line: the one Dovecot event that leads with its kind. */
   login(f: Pick<AuthEvent, Said | "result" | "protocol" | "method" | "tls" | "extra">): ParsedEventOf<AuthEvent> {
     return {

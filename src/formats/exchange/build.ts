@@ -7,41 +7,20 @@
  * One context per row; `user` may be set on it when a command names the user (LOGIN, USER).
  * Spelled out, never spread (see ../build.ts).
  */
-import type { AuthEvent, MailChangeEvent, MailReadEvent, OtherEvent, ParsedEventOf, RecordRef, SearchEvent, SessionEndEvent } from "../../model/events.js";
+import type { AuthEvent, MailChangeEvent, MailReadEvent, OtherEvent, ParsedEventOf, SearchEvent, SessionEndEvent } from "../../model/events.js";
+import { Context, type ContextInit } from "../build.js";
 
 type Said = "tsDesc" | "action" | "extra";
 
-export interface RowInit {
-  ts: number;
-  ref: RecordRef;
-  user: string | undefined;
-  clientIp: string | undefined;
-  clientPort: number | undefined;
-  sessionId: string | undefined;
-  keys: AuthEvent["keys"];
-  result: AuthEvent["result"];
-  detail: string | undefined;
-}
+/** A row's context adds the response's result and text, which all its events carry. */
+export type RowInit = ContextInit & Pick<AuthEvent, "result" | "detail">;
 
-export class ExchangeContext {
-  readonly ts: number;
-  readonly ref: RecordRef;
-  user: string | undefined;
-  readonly clientIp: string | undefined;
-  readonly clientPort: number | undefined;
-  readonly sessionId: string | undefined;
-  readonly keys: AuthEvent["keys"];
+export class ExchangeContext extends Context {
   readonly result: AuthEvent["result"];
   readonly detail: string | undefined;
 
   constructor(init: RowInit) {
-    this.ts = init.ts;
-    this.ref = init.ref;
-    this.user = init.user;
-    this.clientIp = init.clientIp;
-    this.clientPort = init.clientPort;
-    this.sessionId = init.sessionId;
-    this.keys = init.keys;
+    super(init);
     this.result = init.result;
     this.detail = init.detail;
   }
