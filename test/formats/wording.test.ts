@@ -8,8 +8,8 @@ import { DETAIL, TIME, defaultWordingPath, loadWording } from "../../src/formats
 const shipped = readFileSync(defaultWordingPath(), "utf8");
 
 /** The shipped file changed by `edit`, written to a temporary file; returns its path. */
-function variant(edit: (doc: { timestamps: Record<string, unknown>; details: Record<string, unknown> } & Record<string, unknown>) => void): string {
-  const doc = parseYaml(shipped) as { timestamps: Record<string, unknown>; details: Record<string, unknown> };
+function variant(edit: (doc: Doc) => void): string {
+  const doc = parseYaml(shipped) as Doc;
   edit(doc);
   const path = join(mkdtempSync(join(tmpdir(), "mailtrail-wording-")), "wording.yaml");
   writeFileSync(path, stringifyYaml(doc));
@@ -39,51 +39,34 @@ describe("rules/wording.yaml as shipped", () => {
   });
 });
 
+type Doc = { timestamps: Record<string, unknown>; details: Record<string, unknown> };
+
 describe("loadWording refuses a file that differs from what the code uses", () => {
-  it("an unknown key", () => {
-    const path = variant((doc) => {
-      doc.timestamps["logn"] = "Login time";
+  const cases: [string, (doc: Doc) => void, string | RegExp][] = [
+    ["an unknown key", (doc) => void (doc.timestamps["logn"] = "Login time"), "timestamps: unknown key logn"],
+    ["a missing key", (doc) => void delete doc.details["audit_send"], "details: missing key audit_send"],
+    ["a template without one of its placeholders", (doc) => void (doc.details["audit_send"] = "{operation}[ as {sentAs}]"), "details.audit_send: placeholder {subject} is missing"],
+    ["a template with a placeholder more", (doc) => void (doc.details["mailbox_search"] = "Mailbox search[: {query}] in {folder}"), "details.mailbox_search: placeholder {folder} is unknown"],
+    ["a template that does not compile", (doc) => void (doc.details["mailbox_search"] = "Mailbox search[: {query}"), "details.mailbox_search: unclosed ["],
+    ["an empty description", (doc) => void (doc.timestamps["login"] = " "), "timestamps.login: not a non-empty string"],
+    [
+      "several faults, all listed",
+      (doc) => {
+        delete doc.timestamps["login"];
+        doc.details["audit_other"] = "{operation}";
+      },
+      /missing key login.*audit_other: placeholder \{workload\} is missing/,
+    ],
+  ];
+  for (const [what, edit, fault] of cases) {
+    it(what, () => {
+      expect(() => loadWording(variant(edit))).toThrow(fault);
     });
-    expect(() => loadWording(path)).toThrow("timestamps: unknown key logn");
-  });
+  }
 
-  it("a missing key", () => {
-    const path = variant((doc) => {
-      delete doc.details["audit_send"];
-    });
-    expect(() => loadWording(path)).toThrow("details: missing key audit_send");
-  });
-
-  it("a template without one of its placeholders, or with one more", () => {
-    const missing = variant((doc) => {
-      doc.details["audit_send"] = "{operation}[ as {sentAs}]";
-    });
-    expect(() => loadWording(missing)).toThrow("details.audit_send: placeholder {subject} is missing");
-    const unknown = variant((doc) => {
-      doc.details["mailbox_search"] = "Mailbox search[: {query}] in {folder}";
-    });
-    expect(() => loadWording(unknown)).toThrow("details.mailbox_search: placeholder {folder} is unknown");
-  });
-
-  it("a template that does not compile, an empty description, a file that is not a mapping", () => {
-    const broken = variant((doc) => {
-      doc.details["mailbox_search"] = "Mailbox search[: {query}";
-    });
-    expect(() => loadWording(broken)).toThrow("details.mailbox_search: unclosed [");
-    const empty = variant((doc) => {
-      doc.timestamps["login"] = " ";
-    });
-    expect(() => loadWording(empty)).toThrow("timestamps.login: not a non-empty string");
+  it("a file that is not a mapping", () => {
     const path = join(mkdtempSync(join(tmpdir(), "mailtrail-wording-")), "wording.yaml");
     writeFileSync(path, "- a list\n");
     expect(() => loadWording(path)).toThrow("not a YAML mapping");
-  });
-
-  it("lists every fault at once", () => {
-    const path = variant((doc) => {
-      delete doc.timestamps["login"];
-      doc.details["audit_other"] = "{operation}";
-    });
-    expect(() => loadWording(path)).toThrow(/missing key login.*audit_other: placeholder \{workload\} is missing/);
   });
 });
