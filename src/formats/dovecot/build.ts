@@ -1,8 +1,10 @@
 /**
- * Builders of Dovecot events, in the key order Dovecot events have always been stored in: the
- * line's context first (time, user, client, session), then kind, tsDesc, action and the kind's own
- * fields. That order reaches timeline.jsonl and the golden files byte for byte, so it stays until
- * it is changed on purpose; new formats use the general builders of ../build.ts.
+ * Builders of Dovecot events in the key order they have always been stored in. Mail process lines,
+ * exporter records and failed logins lead with the line's context (time, user, client, session),
+ * then kind, tsDesc, action and the kind's own fields; a `Login:` line leads with its kind. The
+ * events already in the general order (ID sent by a login process, passdb and PAM failures, other
+ * log lines) use ../build.ts. The order reaches timeline.jsonl and the golden files byte for byte,
+ * so it stays until it is changed on purpose.
  *
  * One context per line (or exporter record); every builder takes what its event adds, wording
  * (tsDesc) included. Spelled out, never spread (see ../build.ts).

@@ -103,13 +103,17 @@ function disconnectReason(head: string): { reason: string; attempts?: number; se
   };
 }
 
+/** A login process line's context, from its elements (`user=<a>, rip=1.2.3.4, rport=5, session=<s>`). */
+function loginContext(c: LineContext, el: Record<string, string>, keys: ParsedEvent["keys"]): DovecotContext {
+  return new DovecotContext({ ts: c.ts, ref: c.ref, user: el["user"] || undefined, clientIp: el["rip"] || undefined, clientPort: num(el["rport"]), sessionId: el["session"] || undefined, keys });
+}
+
 /** Login process lines: Login / Logged in / Disconnected / Aborted login / Login aborted / ID sent. */
 function mapLoginProcess(text: string, c: LineContext): MapResult {
   const protocol = protocolOfProcess(c.prefix.process);
   if (text.startsWith("Login: ") || text.startsWith("Logged in: ")) {
     const el = parseElements(text.slice(text.indexOf(": ") + 2));
-    const session = el["session"] || undefined;
-    const at = new DovecotContext({ ts: c.ts, ref: c.ref, user: el["user"] || undefined, clientIp: el["rip"] || undefined, clientPort: num(el["rport"]), sessionId: session, keys: { serverSessionId: session, processId: el["mpid"] || undefined } });
+    const at = loginContext(c, el, { serverSessionId: el["session"] || undefined, processId: el["mpid"] || undefined });
     return at.login({ tsDesc: TIME.login, action: "Login", result: "success", protocol, method: el["method"] || undefined, tls: tlsOf(text), extra: { lip: el["lip"] } });
   }
   if (text.startsWith("ID sent: ")) {
@@ -128,8 +132,7 @@ function mapLoginProcess(text: string, c: LineContext): MapResult {
     const head = cut >= 0 ? text.slice(0, cut + 1) : text;
     const el = parseElements(cut >= 0 ? text.slice(cut + 3) : "");
     const { reason, attempts, secs } = disconnectReason(head);
-    const session = el["session"] || undefined;
-    const at = new DovecotContext({ ts: c.ts, ref: c.ref, user: el["user"] || undefined, clientIp: el["rip"] || undefined, clientPort: num(el["rport"]), sessionId: session, keys: sessionKeys(session) });
+    const at = loginContext(c, el, sessionKeys(el["session"]));
     if (LOGIN_FAILURE.test(reason)) {
       return at.auth({ detail: reason, tsDesc: TIME.login_failure, action: "Login failed", result: "failure", protocol, method: el["method"] || undefined, attempts, tls: tlsOf(text), failureReason: reason });
     }

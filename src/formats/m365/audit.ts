@@ -22,7 +22,7 @@ import type {
 import { normalizeIp } from "../../lib/ip.js";
 import { recordContext, type RecordContext } from "../build.js";
 import { DETAIL, TIME } from "../wording.js";
-import { configEvent as buildConfig } from "./build.js";
+import { buildMailboxConfig } from "./build.js";
 import {
   FORWARDING_PARAMETERS,
   INBOX_RULE_ACTIONS,
@@ -253,7 +253,7 @@ function authEvent(record: Obj, c: Common, issues: string[]): ParsedEventOf<Auth
   if (operation !== "MailboxLogin") at.mailbox = undefined;
   at.userAgent = extended.UserAgent ?? at.userAgent;
   const deviceText = [device.DisplayName, device.OS, device.BrowserType].filter((part) => part).join(" / ");
-  // LogonError is read where the detail and the reason need it (its type problem is reported each time, as before).
+  // LogonError is read again where each part needs it: one of the wrong type is reported per read, as it always was.
   const error = failed && (errorCode || str(record, "LogonError", issues)) ? [errorCode, str(record, "LogonError", issues)].filter((part) => part).join(" ") : undefined;
   return at.auth({
     result: failed ? "failure" : "success",
@@ -388,7 +388,7 @@ function configEvent(record: Obj, c: Common, issues: string[]): ParsedEventOf<Ma
     }
     const forwards = INBOX_RULE_FORWARDS.map((name) => rule.actions[name]).filter((value) => value !== undefined);
     const summary = [...Object.entries(rule.conditions), ...Object.entries(rule.actions)].map(([name, value]) => `${name}=${value}`).join(", ");
-    return buildConfig(at, {
+    return buildMailboxConfig(at, {
       mailbox: mailboxOf(parameters.Mailbox) ?? mailboxOf(parameters.Identity) ?? at.mailbox,
       detail: DETAIL.inbox_rule({ operation, rule: rule.name, summary: summary || undefined }),
       change: "inbox-rule",
@@ -404,7 +404,7 @@ function configEvent(record: Obj, c: Common, issues: string[]): ParsedEventOf<Ma
     const delegate = parameters.GrantSendOnBehalfTo;
     const grantee = forwarding ? (smtp(parameters.ForwardingSmtpAddress) ?? parameters.ForwardingAddress) : delegate;
     const names = Object.keys(parameters).filter((name) => name !== "Identity");
-    return buildConfig(at, {
+    return buildMailboxConfig(at, {
       mailbox: mailboxOf(parameters.Identity) ?? at.mailbox,
       detail: DETAIL.set_mailbox({ identity: parameters.Identity, parameters: names.join(", ") })?.trim(),
       change: forwarding ? "forwarding" : delegate !== undefined ? "permission" : "other",
@@ -422,7 +422,7 @@ function configEvent(record: Obj, c: Common, issues: string[]): ParsedEventOf<Ma
     const target = parameters.Identity ?? (parent ? folderName(str(parent, "Path", issues)) : undefined) ?? str(record, "ObjectId", issues);
     const grantee = parameters.User ?? parameters.Trustee ?? (parent ? str(parent, "MemberUpn", issues) : undefined);
     const rights = parameters.AccessRights ?? (parent ? str(parent, "MemberRights", issues) : undefined);
-    return buildConfig(at, {
+    return buildMailboxConfig(at, {
       mailbox: mailboxOf(parameters.Identity) ?? at.mailbox,
       detail: DETAIL.permission({ operation, grantee, rights, target })?.replace(/\s+/g, " "),
       change: "permission",
@@ -444,7 +444,7 @@ function configEvent(record: Obj, c: Common, issues: string[]): ParsedEventOf<Ma
     }
     const app = str(record, "ObjectId", issues) ?? targets[0];
     const permissions = modified["ConsentAction.Permissions"];
-    return buildConfig(at, {
+    return buildMailboxConfig(at, {
       mailbox: at.mailbox,
       detail: DETAIL.app_consent({ operation, app, permissions: permissions || undefined })?.trim(),
       change: "app-consent",

@@ -7,7 +7,7 @@
 import type { MailboxConfigEvent, ParsedEventOf } from "../../model/events.js";
 import type { RecordContext } from "../build.js";
 
-export function configEvent(
+export function buildMailboxConfig(
   at: RecordContext,
   f: Pick<MailboxConfigEvent, "mailbox" | "detail" | "change" | "target" | "rule" | "grantee" | "rights" | "parameters">,
 ): ParsedEventOf<MailboxConfigEvent> {
