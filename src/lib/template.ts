@@ -4,8 +4,8 @@
  *
  *   {name}            the value; when it has none, the whole line has none (render gives undefined)
  *   {name|text}       the value, or `text` when it has none (`{name|}`: nothing)
- *   [ ... ]           a part kept only when every placeholder in it has a value
- *   [ a | b ]         the first alternative whose placeholders all have values (one without any
+ *   [...]             a part kept only when every placeholder in it has a value
+ *   [a|b]             the first alternative whose placeholders all have values (one without any
  *                     placeholder always has them); nothing when none has
  *
  * "None" is undefined (or null, which JSON-sourced values may hold), as for `??`: a parser that
