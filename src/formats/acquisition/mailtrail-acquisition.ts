@@ -5,6 +5,8 @@
  */
 import { defineFileFormat, type ParsedItem } from "../../model/format.js";
 import { headText } from "../../lib/text.js";
+import { recordContext } from "../build.js";
+import { DETAIL, TIME } from "../wording.js";
 
 /** The manifest is one small object (a run and a window list per pull); past this, it is not ours. */
 const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
@@ -49,16 +51,23 @@ export const mailtrailAcquisition = defineFileFormat({
         ctx.warn({ recordId: `run ${run.run ?? index + 1}` }, "acquisition run without a valid startedAt");
         continue;
       }
-      yield {
-        kind: "other",
+      const at = recordContext({
         ts,
-        tsDesc: "Acquisition start time",
+        tsDesc: TIME.acquisition_start,
         action: "Evidence acquisition (Microsoft Graph)",
         result: run.status === "complete" ? "success" : run.status === undefined ? undefined : "failure",
-        detail: `tenant ${manifest.tenant ?? "?"}, ${(manifest.what ?? []).join(", ")} from ${manifest.since ?? "?"} to ${manifest.until ?? "?"}: ${run.records ?? 0} records, ${run.status ?? "unfinished"}${run.endedAt ? `, ended ${run.endedAt}` : ""}`,
-        extra: { graphUrl: manifest.graphUrl, auth: run.auth, problems: run.problems },
         ref: { recordId: `run ${run.run ?? index + 1}` },
-      };
+      });
+      const detail = DETAIL.acquisition_run({
+        tenant: manifest.tenant,
+        what: (manifest.what ?? []).join(", "),
+        since: manifest.since,
+        until: manifest.until,
+        records: run.records ?? 0,
+        status: run.status,
+        endedAt: run.endedAt || undefined,
+      });
+      yield at.other({ detail, extra: { graphUrl: manifest.graphUrl, auth: run.auth, problems: run.problems } });
     }
   },
 });

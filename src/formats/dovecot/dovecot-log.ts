@@ -7,6 +7,8 @@ import type { RecordRef } from "../../model/events.js";
 import { readLineBatches } from "../../lib/lines.js";
 import { headText } from "../../lib/text.js";
 import { mapDovecotMessage, mapExporterEvent, type DovecotPrefix, type MapResult } from "./mapping.js";
+import { recordContext } from "../build.js";
+import { TIME } from "../wording.js";
 import { monthIndex, tai64nToMs, wallClockToUtc, YearResolver } from "../../lib/time.js";
 
 // Transport prefixes. Each captures the timestamp pieces and leaves the rest in the last group.
@@ -130,18 +132,8 @@ function mapPam(text: string, ts: number, ref: RecordRef): ParsedItem {
   const user = /(?:^| )ruser=(\S*)/.exec(text)?.[1] || /(?:^| )user=(\S*)/.exec(text)?.[1];
   // Anchor on a space: `ruser=rhost=1.2.3.4` is an injection attempt, not the address.
   const ip = /(?:^| )rhost=(\S*)/.exec(text)?.[1];
-  return {
-    kind: "auth",
-    ts,
-    tsDesc: "Authentication failure time",
-    action: "PAM authentication failure",
-    result: "failure",
-    user: user || undefined,
-    clientIp: ip || undefined,
-    method: "pam",
-    failureReason: "authentication failure",
-    ref,
-  };
+  const at = recordContext({ ts, tsDesc: TIME.auth_failure, action: "PAM authentication failure", ref, result: "failure", user: user || undefined, clientIp: ip || undefined });
+  return at.auth({ method: "pam", failureReason: "authentication failure" });
 }
 
 export const dovecotLog = defineFileFormat({

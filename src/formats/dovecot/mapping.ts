@@ -4,6 +4,9 @@
  * `stats: {...}` event lines) and the event-exporter JSON parser.
  */
 import type { ChangeOp, MessageItem, ParsedEvent, RecordRef } from "../../model/events.js";
+import { recordContext } from "../build.js";
+import { DETAIL, TIME } from "../wording.js";
+import { DovecotContext } from "./build.js";
 
 /** The prefix Dovecot writes before a message: `imap(user)<pid><session>: Level: `. */
 export interface DovecotPrefix {
@@ -100,48 +103,27 @@ function disconnectReason(head: string): { reason: string; attempts?: number; se
   };
 }
 
+/** A login process line's context, from its elements (`user=<a>, rip=1.2.3.4, rport=5, session=<s>`). */
+function loginContext(c: LineContext, el: Record<string, string>, keys: ParsedEvent["keys"]): DovecotContext {
+  return new DovecotContext({ ts: c.ts, ref: c.ref, user: el["user"] || undefined, clientIp: el["rip"] || undefined, clientPort: num(el["rport"]), sessionId: el["session"] || undefined, keys });
+}
+
 /** Login process lines: Login / Logged in / Disconnected / Aborted login / Login aborted / ID sent. */
 function mapLoginProcess(text: string, c: LineContext): MapResult {
   const protocol = protocolOfProcess(c.prefix.process);
   if (text.startsWith("Login: ") || text.startsWith("Logged in: ")) {
     const el = parseElements(text.slice(text.indexOf(": ") + 2));
-    return {
-      kind: "auth",
-      ts: c.ts,
-      tsDesc: "Login time",
-      action: "Login",
-      result: "success",
-      user: el["user"] || undefined,
-      clientIp: el["rip"] || undefined,
-      clientPort: num(el["rport"]),
-      sessionId: el["session"] || undefined,
-      keys: { serverSessionId: el["session"] || undefined, processId: el["mpid"] || undefined },
-      protocol,
-      method: el["method"] || undefined,
-      tls: tlsOf(text),
-      extra: { lip: el["lip"] },
-      ref: c.ref,
-    };
+    const at = loginContext(c, el, { serverSessionId: el["session"] || undefined, processId: el["mpid"] || undefined });
+    return at.login({ tsDesc: TIME.login, action: "Login", result: "success", protocol, method: el["method"] || undefined, tls: tlsOf(text), extra: { lip: el["lip"] } });
   }
   if (text.startsWith("ID sent: ")) {
     const split = text.lastIndexOf(": user=<");
     const idPart = split > 0 ? text.slice(9, split) : text.slice(9);
     const el = parseElements(split > 0 ? text.slice(split + 2) : "");
     const client = clientFromId(idPart);
-    return {
-      kind: "other",
-      ts: c.ts,
-      tsDesc: "Client ID time",
-      action: "ID sent",
-      clientIp: el["rip"] || undefined,
-      clientPort: num(el["rport"]),
-      userAgent: userAgentOf(client),
-      sessionId: el["session"] || undefined,
-      keys: el["session"] ? { serverSessionId: el["session"] } : undefined,
-      detail: idPart,
-      extra: { protocol, originatingIp: client.originatingIp, originatingPort: client.originatingPort },
-      ref: c.ref,
-    };
+    const session = el["session"] || undefined;
+    const at = recordContext({ ts: c.ts, tsDesc: TIME.client_id, action: "ID sent", ref: c.ref, clientIp: el["rip"] || undefined, clientPort: num(el["rport"]), userAgent: userAgentOf(client), sessionId: session, keys: sessionKeys(session) });
+    return at.other({ detail: idPart, extra: { protocol, originatingIp: client.originatingIp, originatingPort: client.originatingPort } });
   }
   if (/^(Disconnected|Aborted login|Login aborted)\b/.test(text)) {
     // Elements follow the last `): ` (the reason may itself contain colons and parentheses).
@@ -150,42 +132,14 @@ function mapLoginProcess(text: string, c: LineContext): MapResult {
     const head = cut >= 0 ? text.slice(0, cut + 1) : text;
     const el = parseElements(cut >= 0 ? text.slice(cut + 3) : "");
     const { reason, attempts, secs } = disconnectReason(head);
-    const failed = LOGIN_FAILURE.test(reason);
-    const common = {
-      ts: c.ts,
-      user: el["user"] || undefined,
-      clientIp: el["rip"] || undefined,
-      clientPort: num(el["rport"]),
-      sessionId: el["session"] || undefined,
-      keys: el["session"] ? { serverSessionId: el["session"] } : undefined,
-      detail: reason,
-      ref: c.ref,
-    };
-    if (failed) {
-      return {
-        ...common,
-        kind: "auth",
-        tsDesc: "Login failure time",
-        action: "Login failed",
-        result: "failure",
-        protocol,
-        method: el["method"] || undefined,
-        attempts,
-        tls: tlsOf(text),
-        failureReason: reason,
-      };
+    const at = loginContext(c, el, sessionKeys(el["session"]));
+    if (LOGIN_FAILURE.test(reason)) {
+      return at.auth({ detail: reason, tsDesc: TIME.login_failure, action: "Login failed", result: "failure", protocol, method: el["method"] || undefined, attempts, tls: tlsOf(text), failureReason: reason });
     }
     const counters: Record<string, number> = {};
     if (attempts !== undefined) counters["auth_attempts"] = attempts;
     if (secs !== undefined) counters["secs"] = secs;
-    return {
-      ...common,
-      kind: "session.end",
-      tsDesc: "Disconnect time",
-      action: "Disconnected before login",
-      protocol,
-      counters,
-    };
+    return at.endBeforeLogin({ detail: reason, tsDesc: TIME.disconnect, action: "Disconnected before login", protocol, counters });
   }
   return otherEvent(text, c);
 }
@@ -217,21 +171,10 @@ function mapAuth(text: string, c: LineContext): MapResult {
   }
   const failure = /password mismatch|unknown user|authentication failure|pam_authenticate\(\) failed|user disabled|password expired/i.test(message);
   if (!failure) return otherEvent(text, c);
-  return {
-    kind: "auth",
-    ts: c.ts,
-    tsDesc: "Authentication failure time",
-    action: /unknown user/i.test(message) ? "Unknown user" : "Password mismatch",
-    result: "failure",
-    user: user || undefined,
-    clientIp: ip || undefined,
-    sessionId: session || undefined,
-    keys: session ? { serverSessionId: session } : undefined,
-    method: driver,
-    // With auth_verbose_passwords the given password (or its hash) follows: never carry it on.
-    failureReason: message.replace(/\s*\((?:given password|SHA1 of given password)[^)]*\)/i, ""),
-    ref: c.ref,
-  };
+  const action = /unknown user/i.test(message) ? "Unknown user" : "Password mismatch";
+  const at = recordContext({ ts: c.ts, tsDesc: TIME.auth_failure, action, ref: c.ref, result: "failure", user: user || undefined, clientIp: ip || undefined, sessionId: session || undefined, keys: sessionKeys(session) });
+  // With auth_verbose_passwords the given password (or its hash) follows: never carry it on.
+  return at.auth({ method: driver, failureReason: message.replace(/\s*\((?:given password|SHA1 of given password)[^)]*\)/i, "") });
 }
 
 const MAIL_LOG_KEYS = ["box", "uid", "msgid", "size", "vsize", "from", "subject", "flags"] as const;
@@ -291,13 +234,7 @@ const MAIL_LOG_OPS: Record<string, ChangeOp> = {
 function mapMailProcess(text: string, c: LineContext): MapResult {
   const user = c.prefix.paren || undefined;
   const session = c.prefix.session || undefined;
-  const base: Base = {
-    ts: c.ts,
-    user,
-    sessionId: session,
-    keys: session || c.prefix.pid ? { serverSessionId: session, processId: c.prefix.pid } : undefined,
-    ref: c.ref,
-  };
+  const at = new DovecotContext({ ts: c.ts, ref: c.ref, user, sessionId: session, keys: session || c.prefix.pid ? { serverSessionId: session, processId: c.prefix.pid } : undefined });
   // 2.4 puts `Mailbox <name>: ` in front of mailbox-scoped lines; 2.3 debug lines have it too.
   let mailboxScope: string | undefined;
   let body = text;
@@ -313,16 +250,8 @@ function mapMailProcess(text: string, c: LineContext): MapResult {
     const fields = parseMailLogFields(mailLog[3] as string);
     const item = itemFromFields(fields);
     const op = MAIL_LOG_OPS[desc] ?? "update";
-    return {
-      ts: base.ts,
-      user: base.user,
-      clientIp: base.clientIp,
-      clientPort: base.clientPort,
-      sessionId: base.sessionId,
-      keys: base.keys,
-      ref: base.ref,
-      kind: "mail.change",
-      tsDesc: "Mailbox change time",
+    return at.change({
+      tsDesc: TIME.mailbox_change,
       action: desc,
       op,
       folder: op === "copy" ? mailLog[2] : item.folder ?? mailboxScope,
@@ -330,93 +259,41 @@ function mapMailProcess(text: string, c: LineContext): MapResult {
       items: [item],
       messageCount: 1,
       flags: flagsOf(fields.flags),
-      detail: fields.subject ? `subject: ${fields.subject}` : undefined,
-    };
+      detail: DETAIL.mail_log_subject({ subject: fields.subject || undefined }),
+    });
   }
 
   const opened = /^UID (\d+): Opened mail because: (.*)$/.exec(body);
-  if (opened) return mapOpened(mailboxScope, Number(opened[1]), opened[2] as string, base);
+  if (opened) return mapOpened(mailboxScope, Number(opened[1]), opened[2] as string, at);
 
   const uidLine = /^UID (\d+): (.*)$/.exec(body);
   if (uidLine) {
-    return {
-      ts: base.ts,
-      user: base.user,
-      clientIp: base.clientIp,
-      clientPort: base.clientPort,
-      sessionId: base.sessionId,
-      keys: base.keys,
-      ref: base.ref,
-      kind: "other",
-      tsDesc: "Event time",
-      action: uidLine[2] as string,
-      detail: `${mailboxScope ?? ""} UID ${uidLine[1]}: ${uidLine[2]}`.trim(),
-      extra: { folder: mailboxScope, uid: Number(uidLine[1]) },
-    };
+    const detail = DETAIL.uid_line({ folder: mailboxScope, uid: uidLine[1], text: uidLine[2] })?.trim();
+    return at.other({ tsDesc: TIME.event, action: uidLine[2] as string, detail, extra: { folder: mailboxScope, uid: Number(uidLine[1]) } });
   }
 
   const folderOp = /^Mailbox (created|deleted|renamed)(?:: (.*))?$/.exec(body);
   if (folderOp) {
     const what = folderOp[1] as string;
     const name = folderOp[2] ?? mailboxScope;
-    return {
-      ts: base.ts,
-      user: base.user,
-      clientIp: base.clientIp,
-      clientPort: base.clientPort,
-      sessionId: base.sessionId,
-      keys: base.keys,
-      ref: base.ref,
-      kind: "mailbox.config",
-      tsDesc: "Folder change time",
-      action: `Mailbox ${what}`,
-      change: what === "created" ? "folder-create" : what === "deleted" ? "folder-delete" : "folder-rename",
-      target: name,
-      detail: name,
-    };
+    const change = what === "created" ? "folder-create" : what === "deleted" ? "folder-delete" : "folder-rename";
+    return at.config({ tsDesc: TIME.folder_change, action: `Mailbox ${what}`, change, target: name, detail: name });
   }
 
   const logout = /^(?:Disconnected: )?(.*?)\s*((?:\b[a-z_]+=[\d/]*(?:,)?\s*)+)$/.exec(body);
   if (logout && /(?:^|\s)(?:in=\d|top=|retr=|body_count=)/.test(logout[2] as string)) {
     const counters = parseCounters(logout[2] as string);
     const reads = counters["body_count"] ?? counters["retr_count"];
-    return {
-      ts: base.ts,
-      user: base.user,
-      clientIp: base.clientIp,
-      clientPort: base.clientPort,
-      sessionId: base.sessionId,
-      keys: base.keys,
-      ref: base.ref,
-      kind: "session.end",
-      tsDesc: "Logout time",
-      action: "Disconnected",
-      protocol: protocolOfProcess(c.prefix.process),
-      counters,
-      messageCount: reads,
-      detail: (logout[1] as string).replace(/^Disconnected:?\s*/, "") || undefined,
-    };
+    const detail = (logout[1] as string).replace(/^Disconnected:?\s*/, "") || undefined;
+    return at.sessionEnd({ tsDesc: TIME.logout, action: "Disconnected", protocol: protocolOfProcess(c.prefix.process), counters, messageCount: reads, detail });
   }
 
   const command = /^Command finished: (.*)$/.exec(body);
-  if (command) return mapCommand(command[1] as string, mailboxScope, base);
+  if (command) return mapCommand(command[1] as string, mailboxScope, at);
 
   if (body.startsWith("ID sent: ")) {
     const client = clientFromId(body.slice(9));
-    return {
-      ts: base.ts,
-      user: base.user,
-      clientIp: base.clientIp,
-      clientPort: base.clientPort,
-      sessionId: base.sessionId,
-      keys: base.keys,
-      ref: base.ref,
-      kind: "other",
-      tsDesc: "Client ID time",
-      action: "ID sent",
-      userAgent: userAgentOf(client),
-      detail: body.slice(9),
-    };
+    return at.other({ tsDesc: TIME.client_id, action: "ID sent", userAgent: userAgentOf(client), detail: body.slice(9) });
   }
   return otherEvent(text, c);
 }
@@ -440,102 +317,43 @@ export function parseCounters(text: string): Record<string, number> {
   return counters;
 }
 
-/** What every event of one line or record shares. Spelled out, not spread: spreads were slow here. */
-type Base = { ts: number; user?: string; clientIp?: string; clientPort?: number; sessionId?: string; keys?: ParsedEvent["keys"]; ref: RecordRef };
-
-function mapOpened(folder: string | undefined, uid: number, reason: string, base: Base): MapResult {
-  const item: MessageItem = { uid, folder };
+function mapOpened(folder: string | undefined, uid: number, reason: string, at: DovecotContext): MapResult {
   if (reason === "prefetch" || reason === "access") {
-    return {
-      ts: base.ts,
-      user: base.user,
-      clientIp: base.clientIp,
-      clientPort: base.clientPort,
-      sessionId: base.sessionId,
-      keys: base.keys,
-      ref: base.ref,
-      kind: "mail.read",
-      tsDesc: "Message open time",
-      action: `Opened mail: ${reason}`,
-      how: reason,
-      folder,
-      items: [item],
-      messageCount: 1,
-    };
+    const item: MessageItem = { uid, folder };
+    return at.read({ tsDesc: TIME.message_open, action: `Opened mail: ${reason}`, how: reason, folder, items: [item], messageCount: 1 });
   }
   // `search` scans a message without returning it; `mail stream`/header reasons fill the cache.
-  return {
-    ts: base.ts,
-    user: base.user,
-    clientIp: base.clientIp,
-    clientPort: base.clientPort,
-    sessionId: base.sessionId,
-    keys: base.keys,
-    ref: base.ref,
-    kind: "other",
-    tsDesc: "Message open time",
-    action: reason === "search" ? "Opened mail: search scan" : "Opened mail: cache fill",
-    detail: `${folder ?? ""} UID ${uid}: ${reason}`.trim(),
-    extra: { folder, uid, reason },
-  };
+  const action = reason === "search" ? "Opened mail: search scan" : "Opened mail: cache fill";
+  const detail = DETAIL.uid_line({ folder, uid, text: reason })?.trim();
+  return at.other({ tsDesc: TIME.message_open, action, detail, extra: { folder, uid, reason } });
 }
 
 /** `Command finished: UID SEARCH BODY bank` (the debug line) or the exporter's cmd_name + cmd_args. */
-function mapCommand(commandLine: string, folder: string | undefined, base: Base, reply?: string): MapResult {
+function mapCommand(commandLine: string, folder: string | undefined, at: DovecotContext, reply?: string): MapResult {
   const parts = /^((?:UID )?[A-Z]+)(?: (.*))?$/.exec(commandLine);
   const name = parts?.[1] ?? commandLine;
   const args = parts?.[2] ?? "";
   const verb = name.replace(/^UID /, "");
   if (verb === "SEARCH" || verb === "SORT" || verb === "THREAD") {
-    return {
-      ts: base.ts,
-      user: base.user,
-      clientIp: base.clientIp,
-      clientPort: base.clientPort,
-      sessionId: base.sessionId,
-      keys: base.keys,
-      ref: base.ref,
-      kind: "search",
-      tsDesc: "Command time",
-      action: name,
-      query: args,
-      folder,
-      detail: reply,
-    };
+    return at.search({ tsDesc: TIME.command, action: name, query: args, folder, detail: reply });
   }
   if (verb === "ID") {
-    const client = clientFromId(args);
-    return { ts: base.ts, user: base.user, clientIp: base.clientIp, clientPort: base.clientPort, sessionId: base.sessionId, keys: base.keys, ref: base.ref, kind: "other", tsDesc: "Command time", action: name, userAgent: userAgentOf(client), detail: args };
+    return at.other({ tsDesc: TIME.command, action: name, userAgent: userAgentOf(clientFromId(args)), detail: args });
   }
-  return {
-    ts: base.ts,
-    user: base.user,
-    clientIp: base.clientIp,
-    clientPort: base.clientPort,
-    sessionId: base.sessionId,
-    keys: base.keys,
-    ref: base.ref,
-    kind: "other",
-    tsDesc: "Command time",
-    action: name,
-    detail: [args, reply].filter((part) => part).join(" → ") || undefined,
-    extra: folder ? { folder } : undefined,
-  };
+  // Arguments and reply, or whichever of them there is.
+  const detail = args && reply ? DETAIL.command_reply({ command: args, reply }) : args || reply || undefined;
+  return at.other({ tsDesc: TIME.command, action: name, detail, extra: folder ? { folder } : undefined });
+}
+
+function sessionKeys(session: string | undefined): ParsedEvent["keys"] {
+  return session ? { serverSessionId: session } : undefined;
 }
 
 function otherEvent(text: string, c: LineContext): ParsedEvent {
   const session = c.prefix.session || undefined;
-  return {
-    kind: "other",
-    ts: c.ts,
-    tsDesc: "Log time",
-    action: c.prefix.level && c.prefix.level !== "Info" ? `${c.prefix.process} ${c.prefix.level}` : c.prefix.process,
-    user: c.prefix.paren && !/^\d+$/.test(c.prefix.paren) ? c.prefix.paren : undefined,
-    sessionId: session,
-    keys: session ? { serverSessionId: session } : undefined,
-    detail: text,
-    ref: c.ref,
-  };
+  const action = c.prefix.level && c.prefix.level !== "Info" ? `${c.prefix.process} ${c.prefix.level}` : c.prefix.process;
+  const user = c.prefix.paren && !/^\d+$/.test(c.prefix.paren) ? c.prefix.paren : undefined;
+  return recordContext({ ts: c.ts, tsDesc: TIME.log, action, ref: c.ref, user, sessionId: session, keys: sessionKeys(session) }).other({ detail: text });
 }
 
 const LOGIN_PROCESSES = new Set(["imap-login", "pop3-login", "submission-login", "managesieve-login"]);
@@ -570,83 +388,42 @@ export function mapExporterEvent(record: ExporterRecord, ref: RecordRef): MapRes
   if (!name || !Number.isFinite(ts)) return { warning: "event-exporter record without event name or valid end_time" };
   const session = str(fields["session"]);
   const user = str(fields["user"]);
-  const base: Base = {
+  const at = new DovecotContext({
     ts,
+    ref,
     user,
     clientIp: str(fields["remote_ip"]),
     clientPort: typeof fields["remote_port"] === "number" ? fields["remote_port"] : undefined,
     sessionId: session,
-    keys: session ? { serverSessionId: session } : undefined,
-    ref,
-  };
+    keys: sessionKeys(session),
+  });
   const folder = str(fields["mailbox"]);
   switch (name) {
     case "auth_client_request_finished": {
       const error = str(fields["error"]);
-      return {
-        ts: base.ts,
-        user: base.user,
-        clientIp: base.clientIp,
-        clientPort: base.clientPort,
-        sessionId: base.sessionId,
-        keys: base.keys,
-        ref: base.ref,
-        kind: "auth",
-        tsDesc: "Authentication time",
-        action: error ? "Authentication failed" : "Authentication succeeded",
-        result: error ? "failure" : "success",
-        protocol: str(fields["service"]),
-        method: str(fields["mechanism"]),
-        tls: str(fields["transport"]),
-        failureReason: error,
-      };
+      const action = error ? "Authentication failed" : "Authentication succeeded";
+      return at.auth({ tsDesc: TIME.authentication, action, result: error ? "failure" : "success", protocol: str(fields["service"]), method: str(fields["mechanism"]), tls: str(fields["transport"]), failureReason: error });
     }
     case "mail_opened": {
       const uid = typeof fields["uid"] === "number" ? fields["uid"] : Number(fields["uid"]);
       if (!Number.isFinite(uid)) return { warning: "mail_opened event without a numeric uid" };
-      return mapOpened(folder, uid, str(fields["reason"]) ?? "", base);
+      return mapOpened(folder, uid, str(fields["reason"]) ?? "", at);
     }
     case "imap_command_finished": {
       const command = [str(fields["cmd_name"]) ?? str(fields["name"]) ?? "?", str(fields["cmd_human_args"]) ?? str(fields["cmd_args"])]
         .filter((part) => part !== undefined)
         .join(" ");
-      return mapCommand(command, folder, base, str(fields["tagged_reply"]));
+      return mapCommand(command, folder, at, str(fields["tagged_reply"]));
     }
     case "mail_user_session_finished":
     case "login_aborted":
-      return {
-        ts: base.ts,
-        user: base.user,
-        clientIp: base.clientIp,
-        clientPort: base.clientPort,
-        sessionId: base.sessionId,
-        keys: base.keys,
-        ref: base.ref,
-        kind: "session.end",
-        tsDesc: "Session end time",
-        action: name,
-        counters: numericFields(fields),
-        detail: str(fields["reason"]),
-      };
-    case "mail_expunged":
-      return {
-        ts: base.ts,
-        user: base.user,
-        clientIp: base.clientIp,
-        clientPort: base.clientPort,
-        sessionId: base.sessionId,
-        keys: base.keys,
-        ref: base.ref,
-        kind: "mail.change",
-        tsDesc: "Expunge time",
-        action: name,
-        op: "expunge",
-        folder,
-        items: [{ uid: typeof fields["uid"] === "number" ? fields["uid"] : undefined, folder }],
-        messageCount: 1,
-      };
+      return at.sessionEnd({ tsDesc: TIME.session_end, action: name, counters: numericFields(fields), detail: str(fields["reason"]) });
+    case "mail_expunged": {
+      const item: MessageItem = { uid: typeof fields["uid"] === "number" ? fields["uid"] : undefined, folder };
+      return at.change({ tsDesc: TIME.expunge, action: name, op: "expunge", folder, items: [item], messageCount: 1 });
+    }
     default:
-      return { ts: base.ts, user: base.user, clientIp: base.clientIp, clientPort: base.clientPort, sessionId: base.sessionId, keys: base.keys, ref: base.ref, kind: "other", tsDesc: "Event time", action: name, extra: { fields } };
+      return at.other({ tsDesc: TIME.event, action: name, extra: { fields } });
   }
 }
 

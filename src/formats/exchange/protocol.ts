@@ -6,6 +6,8 @@
  */
 import type { ChangeOp, MessageItem, ParsedEvent, ReadHow, RecordRef, Result } from "../../model/events.js";
 import { normalizeIp } from "../../lib/ip.js";
+import { TIME } from "../wording.js";
+import { ExchangeContext } from "./build.js";
 
 export type Protocol = "imap" | "pop3";
 
@@ -249,8 +251,9 @@ export function mapExchangeRow(row: ExchangeRow, logType: Protocol | undefined, 
   if (row.serverEndpoint) extra["server"] = row.serverEndpoint;
   if (row.seq !== undefined) extra["seq"] = row.seq;
   if (context["ErrMsg"]) extra["errMsg"] = context["ErrMsg"];
-  const base = {
+  const at = new ExchangeContext({
     ts: row.ts,
+    ref,
     user,
     clientIp: client.ip,
     clientPort: client.port,
@@ -258,8 +261,7 @@ export function mapExchangeRow(row: ExchangeRow, logType: Protocol | undefined, 
     keys: row.sessionId ? { serverSessionId: row.sessionId } : undefined,
     result,
     detail: response,
-    ref,
-  };
+  });
   const action = uidMode ? `uid ${verb}` : verb;
   const folder = state.folder;
 
@@ -278,10 +280,9 @@ export function mapExchangeRow(row: ExchangeRow, logType: Protocol | undefined, 
       if (verb === "apop") method = "APOP";
       if (loginName && result === "success") state.user = loginName;
       if (context["Msg"]) extra["msg"] = context["Msg"];
-      return {
-        kind: "auth",
-        ts: base.ts, user: loginName, clientIp: base.clientIp, clientPort: base.clientPort, sessionId: base.sessionId, keys: base.keys, result: base.result, detail: base.detail, ref: base.ref,
-        tsDesc: result === "failure" ? "Login failure time" : "Login time",
+      at.user = loginName;
+      return at.auth({
+        tsDesc: result === "failure" ? TIME.login_failure : TIME.login,
         action,
         protocol,
         legacyProtocol: true,
@@ -289,12 +290,13 @@ export function mapExchangeRow(row: ExchangeRow, logType: Protocol | undefined, 
         errorCode: context["ErrMsg"] || undefined,
         failureReason: result === "failure" ? responseText(response) ?? context["ErrMsg"] : undefined,
         extra,
-      };
+      });
     }
     case "user": {
       const name = firstArg(params).arg;
       if (name) state.user = name;
-      return { kind: "other", ts: base.ts, user: base.user ?? (name || undefined), clientIp: base.clientIp, clientPort: base.clientPort, sessionId: base.sessionId, keys: base.keys, result: base.result, detail: base.detail, ref: base.ref, tsDesc: "Command time", action, extra };
+      at.user ??= name || undefined;
+      return at.other({ tsDesc: TIME.command, action, extra });
     }
     case "select":
     case "examine": {
@@ -302,7 +304,7 @@ export function mapExchangeRow(row: ExchangeRow, logType: Protocol | undefined, 
       state.folder = result === "failure" || !box ? undefined : box;
       if (context["Rows"] !== undefined) extra["rows"] = numberOf(context["Rows"]);
       if (box) extra["folder"] = box;
-      return { kind: "other", ts: base.ts, user: base.user, clientIp: base.clientIp, clientPort: base.clientPort, sessionId: base.sessionId, keys: base.keys, result: base.result, detail: base.detail, ref: base.ref, tsDesc: "Command time", action, extra };
+      return at.other({ tsDesc: TIME.command, action, extra });
     }
     case "fetch": {
       const { arg: set, rest: attributes } = firstArg(params);
@@ -311,17 +313,7 @@ export function mapExchangeRow(row: ExchangeRow, logType: Protocol | undefined, 
       const how: ReadHow = attributes === "" || fetchesContent(attributes) ? "fetch" : "headers";
       extra[uidMode ? "uidSet" : "sequenceSet"] = set;
       if (attributes) extra["attributes"] = attributes;
-      return {
-        kind: "mail.read",
-        ts: base.ts, user: base.user, clientIp: base.clientIp, clientPort: base.clientPort, sessionId: base.sessionId, keys: base.keys, result: base.result, detail: base.detail, ref: base.ref,
-        tsDesc: "Command time",
-        action,
-        how,
-        folder,
-        items: items ?? [],
-        messageCount: numberOf(context["Rows"]) ?? items?.length,
-        extra,
-      };
+      return at.read({ tsDesc: TIME.command, action, how, folder, items: items ?? [], messageCount: numberOf(context["Rows"]) ?? items?.length, extra });
     }
     case "retr":
     case "top": {
@@ -330,10 +322,10 @@ export function mapExchangeRow(row: ExchangeRow, logType: Protocol | undefined, 
       const n = numberOf(number);
       if (n !== undefined) extra["messageNumber"] = n;
       if (verb === "top" && rest) extra["lines"] = numberOf(rest) ?? rest;
-      return { kind: "mail.read", ts: base.ts, user: base.user, clientIp: base.clientIp, clientPort: base.clientPort, sessionId: base.sessionId, keys: base.keys, result: base.result, detail: base.detail, ref: base.ref, tsDesc: "Command time", action, how: "pop3", folder, items: [], messageCount: n === undefined ? undefined : 1, extra };
+      return at.read({ tsDesc: TIME.command, action, how: "pop3", folder, items: [], messageCount: n === undefined ? undefined : 1, extra });
     }
     case "search": {
-      return { kind: "search", ts: base.ts, user: base.user, clientIp: base.clientIp, clientPort: base.clientPort, sessionId: base.sessionId, keys: base.keys, result: base.result, detail: base.detail, ref: base.ref, tsDesc: "Command time", action, query: params || undefined, folder, extra };
+      return at.search({ tsDesc: TIME.command, action, query: params || undefined, folder, extra });
     }
     case "copy":
     case "move":
@@ -341,39 +333,27 @@ export function mapExchangeRow(row: ExchangeRow, logType: Protocol | undefined, 
     case "expunge":
     case "dele":
     case "append":
-      return changeEvent(verb, uidMode, action, params, folder, context, base, extra, state);
+      return changeEvent(verb, uidMode, action, params, folder, context, at, extra, state);
     case "logout":
     case "quit":
       state.ended = true;
-      return sessionEnd(base, action, protocol, state, extra);
+      return sessionEnd(at, action, protocol, state, extra);
     case "closesession": {
       const wasEnded = state.ended;
       sessions.forget(row.sessionId);
-      if (wasEnded) return { kind: "other", ts: base.ts, user: base.user, clientIp: base.clientIp, clientPort: base.clientPort, sessionId: base.sessionId, keys: base.keys, result: base.result, detail: base.detail, ref: base.ref, tsDesc: "Session close time", action: rawCommand, extra };
-      return sessionEnd(base, rawCommand, protocol, state, extra);
+      if (wasEnded) return at.other({ tsDesc: TIME.session_close, action: rawCommand, extra });
+      return sessionEnd(at, rawCommand, protocol, state, extra);
     }
     default:
       if (params) extra["parameters"] = params;
-      return { kind: "other", ts: base.ts, user: base.user, clientIp: base.clientIp, clientPort: base.clientPort, sessionId: base.sessionId, keys: base.keys, result: base.result, detail: base.detail, ref: base.ref, tsDesc: "Command time", action: uidMode ? action : rawCommand, extra };
+      return at.other({ tsDesc: TIME.command, action: uidMode ? action : rawCommand, extra });
   }
 }
 
-type Base = {
-  ts: number;
-  user: string | undefined;
-  clientIp: string | undefined;
-  clientPort: number | undefined;
-  sessionId: string | undefined;
-  keys: { serverSessionId: string } | undefined;
-  result: Result | undefined;
-  detail: string | undefined;
-  ref: RecordRef;
-};
-
-function sessionEnd(base: Base, action: string, protocol: Protocol | undefined, state: SessionState, extra: Record<string, unknown>): ParsedEvent {
+function sessionEnd(at: ExchangeContext, action: string, protocol: Protocol | undefined, state: SessionState, extra: Record<string, unknown>): ParsedEvent {
   // Totals cover only the rows this file holds: a session cut at the file start counts from `countedFromSeq`.
   if (state.firstSeq !== undefined) extra["countedFromSeq"] = state.firstSeq;
-  return { kind: "session.end", ts: base.ts, user: base.user, clientIp: base.clientIp, clientPort: base.clientPort, sessionId: base.sessionId, keys: base.keys, result: base.result, detail: base.detail, ref: base.ref, tsDesc: "Session end time", action, protocol, counters: Object.assign({}, state.counters), extra };
+  return at.sessionEnd({ tsDesc: TIME.session_end, action, protocol, counters: Object.assign({}, state.counters), extra });
 }
 
 const STORE_FLAGS = /^([+-]?)FLAGS(?:\.SILENT)?\s+\(?([^)]*)\)?/i;
@@ -385,7 +365,7 @@ function changeEvent(
   params: string,
   folder: string | undefined,
   context: Record<string, string>,
-  base: Base,
+  at: ExchangeContext,
   extra: Record<string, unknown>,
   state: SessionState,
 ): ParsedEvent {
@@ -429,5 +409,5 @@ function changeEvent(
       destFolder = firstArg(rest).arg || undefined;
     }
   }
-  return { kind: "mail.change", ts: base.ts, user: base.user, clientIp: base.clientIp, clientPort: base.clientPort, sessionId: base.sessionId, keys: base.keys, result: base.result, detail: base.detail, ref: base.ref, tsDesc: "Command time", action, op, folder: eventFolder, destFolder, items, flags, messageCount, extra };
+  return at.change({ tsDesc: TIME.command, action, op, folder: eventFolder, destFolder, items, flags, messageCount, extra });
 }

@@ -5,7 +5,6 @@
 import type {
   AuthEvent,
   ChangeOp,
-  CorrelationKeys,
   InboxRule,
   MailboxConfigEvent,
   MailChangeEvent,
@@ -21,6 +20,9 @@ import type {
   SearchEvent,
 } from "../../model/events.js";
 import { normalizeIp } from "../../lib/ip.js";
+import { recordContext, type RecordContext } from "../build.js";
+import { DETAIL, TIME } from "../wording.js";
+import { buildMailboxConfig } from "./build.js";
 import {
   FORWARDING_PARAMETERS,
   INBOX_RULE_ACTIONS,
@@ -124,34 +126,25 @@ function logonTypeName(record: Obj, issues: string[]): string | undefined {
   return Number.isInteger(number) ? (LOGON_TYPES[number] ?? value) : value;
 }
 
-/** What every UAL event carries, read once per record. */
+/** What every UAL event of a record carries (the context), and raw values several kinds read again. */
 interface Common {
-  ts: number;
-  tsDesc: string;
-  action: string;
-  result: Result | undefined;
-  user: string | undefined;
-  mailbox: string | undefined;
-  clientIp: string | undefined;
-  clientPort: number | undefined;
-  userAgent: string | undefined;
-  sessionId: string | undefined;
-  keys: CorrelationKeys | undefined;
-  extra: Record<string, unknown> | undefined;
+  at: RecordContext;
   clientInfo: string | undefined;
   logonType: string | undefined;
-  ref: RecordRef;
 }
 
 export type AuditOutcome = { event: ParsedEvent } | { skip: string };
 
+/** The time columns, first found first, and what each means. */
+const TIME_COLUMNS = [
+  ["CreationTime", TIME.audit_creation_time],
+  ["TimeGenerated", TIME.audit_time_generated],
+  ["Start_Time", TIME.audit_start_time],
+  ["CreationDate", TIME.audit_creation_date],
+] as const;
+
 function timeOf(record: Obj, issues: string[]): { ts: number; tsDesc: string } | undefined {
-  for (const [key, desc] of [
-    ["CreationTime", "Audit record time (CreationTime)"],
-    ["TimeGenerated", "Audit record time (TimeGenerated)"],
-    ["Start_Time", "Start_Time (no TimeGenerated in this export)"],
-    ["CreationDate", "CreationDate (export column, no CreationTime)"],
-  ] as const) {
+  for (const [key, desc] of TIME_COLUMNS) {
     const text = str(record, key, issues);
     if (text === undefined) continue;
     const ts = parseM365Time(text);
@@ -174,7 +167,7 @@ function common(record: Obj, operation: string, ref: RecordRef, issues: string[]
   const user = identity(str(record, "UserId", issues));
   const owner = identity(str(record, "MailboxOwnerUPN", issues));
   const id = recordId(str(record, "Id", issues));
-  return {
+  const at = recordContext({
     ts: time.ts,
     tsDesc: time.tsDesc,
     action: operation,
@@ -202,10 +195,9 @@ function common(record: Obj, operation: string, ref: RecordRef, issues: string[]
       userType: str(record, "UserType", issues),
       rawIp: address.ip === undefined ? rawIp : undefined,
     }),
-    clientInfo,
-    logonType,
     ref: withRecordId(ref, id),
-  };
+  });
+  return { at, clientInfo, logonType };
 }
 
 function mailRead(record: Obj, c: Common, issues: string[]): ParsedEventOf<MailReadEvent> {
@@ -224,77 +216,56 @@ function mailRead(record: Obj, c: Common, issues: string[]): ParsedEventOf<MailR
       if (message) items.push(message);
     }
   }
-  const delegate = c.mailbox !== undefined && c.user !== undefined && c.mailbox !== c.user;
-  const where = folders.length > 0 ? folders.join(", ") : "an unnamed folder";
-  const detail =
-    (how === "sync" ? `Sync of ${where}` : `${accessType ?? "Access"}: ${items.length} item(s) in ${where}`) +
-    (delegate ? ` of ${c.mailbox}` : "") +
-    (c.logonType && c.logonType !== "Owner" ? ` (${c.logonType})` : "") +
-    (throttled ? "; throttled: MailItemsAccessed auditing stops for 24 h" : "");
-  const extra = folders.length > 1 ? { ...c.extra, folders, operationCount: num(record, "OperationCount", issues) } : c.extra;
-  return {
-    kind: "mail.read",
-    ts: c.ts,
-    tsDesc: c.tsDesc,
-    action: c.action,
-    result: c.result,
-    user: c.user,
-    mailbox: c.mailbox,
-    clientIp: c.clientIp,
-    clientPort: c.clientPort,
-    userAgent: c.userAgent,
-    sessionId: c.sessionId,
-    keys: c.keys,
-    messageCount: how === "sync" ? undefined : items.length,
-    detail,
-    extra,
-    how,
-    folder: folders.length === 1 ? folders[0] : undefined,
-    items,
-    throttled: throttled ? true : undefined,
-    ref: c.ref,
-  };
+  const { at } = c;
+  const delegate = at.mailbox !== undefined && at.user !== undefined && at.mailbox !== at.user;
+  const detail = DETAIL.mail_items_accessed({
+    sync: how === "sync" || undefined,
+    folders: folders.length > 0 ? folders.join(", ") : undefined,
+    accessType,
+    count: items.length,
+    owner: delegate ? at.mailbox : undefined,
+    logonType: c.logonType && c.logonType !== "Owner" ? c.logonType : undefined,
+    throttled: throttled || undefined,
+  });
+  const extra = folders.length > 1 ? { ...at.extra, folders, operationCount: num(record, "OperationCount", issues) } : at.extra;
+  const folder = folders.length === 1 ? folders[0] : undefined;
+  return at.read({ messageCount: how === "sync" ? undefined : items.length, detail, extra, how, folder, items, throttled: throttled || undefined });
 }
 
 function authEvent(record: Obj, c: Common, issues: string[]): ParsedEventOf<AuthEvent> {
-  const operation = c.action;
+  const { at } = c;
+  const operation = at.action;
   const extended = nameValues(record, "ExtendedProperties", issues) ?? {};
   const device = nameValues(record, "DeviceProperties", issues) ?? {};
   const client = clientOf(c.clientInfo);
   const errorCode = str(record, "ErrorCode", issues);
-  const failed = operation === "UserLoginFailed" || (errorCode !== undefined && errorCode !== "0") || c.result === "failure";
+  const failed = operation === "UserLoginFailed" || (errorCode !== undefined && errorCode !== "0") || at.result === "failure";
   const protocol = operation === "MailboxLogin" ? mailboxProtocol(client) : str(record, "Client", issues);
-  const sessionId = device.SessionId ?? c.sessionId;
-  const keys = compact({
-    ...c.keys,
-    aadSessionId: device.SessionId ?? c.keys?.aadSessionId,
-    correlationId: str(record, "InterSystemsId", issues) ?? c.keys?.correlationId,
+  // The sign-in's own session, token and request ids where the record has them; only a mailbox
+  // login names the mailbox signed in to.
+  at.sessionId = device.SessionId ?? at.sessionId;
+  at.keys = compact({
+    ...at.keys,
+    aadSessionId: device.SessionId ?? at.keys?.aadSessionId,
+    correlationId: str(record, "InterSystemsId", issues) ?? at.keys?.correlationId,
     requestId: str(record, "IntraSystemId", issues),
   });
+  if (operation !== "MailboxLogin") at.mailbox = undefined;
+  at.userAgent = extended.UserAgent ?? at.userAgent;
   const deviceText = [device.DisplayName, device.OS, device.BrowserType].filter((part) => part).join(" / ");
-  return {
-    kind: "auth",
-    ts: c.ts,
-    tsDesc: c.tsDesc,
-    action: operation,
+  // LogonError is read again where each part needs it: one of the wrong type is reported per read, as it always was.
+  const error = failed && (errorCode || str(record, "LogonError", issues)) ? [errorCode, str(record, "LogonError", issues)].filter((part) => part).join(" ") : undefined;
+  return at.auth({
     result: failed ? "failure" : "success",
-    user: c.user,
-    mailbox: operation === "MailboxLogin" ? c.mailbox : undefined,
-    clientIp: c.clientIp,
-    clientPort: c.clientPort,
-    userAgent: extended.UserAgent ?? c.userAgent,
-    sessionId,
-    keys,
-    detail: `${operation}${protocol ? ` via ${protocol}` : ""}${failed && (errorCode || str(record, "LogonError", issues)) ? `: ${[errorCode, str(record, "LogonError", issues)].filter((part) => part).join(" ")}` : ""}`,
-    extra: compact({ ...c.extra, requestType: extended.RequestType, resultStatusDetail: extended.ResultStatusDetail }),
+    detail: DETAIL.audit_login({ operation, protocol: protocol || undefined, error }),
+    extra: compact({ ...at.extra, requestType: extended.RequestType, resultStatusDetail: extended.ResultStatusDetail }),
     protocol,
     legacyProtocol: client !== undefined && LEGACY_MAILBOX_CLIENTS.includes(client) ? true : undefined,
     errorCode,
     failureReason: failed ? str(record, "LogonError", issues) : undefined,
     appId: str(record, "ApplicationId", issues),
     device: deviceText.length > 0 ? deviceText : undefined,
-    ref: c.ref,
-  };
+  });
 }
 
 const MESSAGE_CHANGES: ReadonlyMap<string, ChangeOp> = new Map([
@@ -321,57 +292,28 @@ function mailChange(record: Obj, c: Common, op: ChangeOp, issues: string[]): Par
     if (message) items.push(message);
   }
   const destMailbox = identity(str(record, "DestMailboxOwnerUPN", issues));
-  return {
-    kind: "mail.change",
-    ts: c.ts,
-    tsDesc: c.tsDesc,
-    action: c.action,
-    result: c.result,
-    user: c.user,
-    mailbox: c.mailbox,
-    clientIp: c.clientIp,
-    clientPort: c.clientPort,
-    userAgent: c.userAgent,
-    sessionId: c.sessionId,
-    keys: c.keys,
-    messageCount: items.length,
-    detail: `${c.action}: ${items.length} item(s)${folder ? ` from ${folder}` : ""}${destFolder ? ` to ${destFolder}` : ""}${destMailbox && destMailbox !== c.mailbox ? ` in ${destMailbox}` : ""}`,
-    extra: destMailbox && destMailbox !== c.mailbox ? { ...c.extra, destMailbox } : c.extra,
-    op,
-    folder: folder ?? items[0]?.folder,
-    destFolder,
-    items,
-    ref: c.ref,
-  };
+  const { at } = c;
+  // Items moved into another mailbox name it.
+  const otherMailbox = destMailbox && destMailbox !== at.mailbox ? destMailbox : undefined;
+  const detail = DETAIL.audit_items_changed({ operation: at.action, count: items.length, folder: folder || undefined, destFolder: destFolder || undefined, destMailbox: otherMailbox });
+  const extra = otherMailbox ? { ...at.extra, destMailbox: otherMailbox } : at.extra;
+  return at.change({ messageCount: items.length, detail, extra, op, folder: folder ?? items[0]?.folder, destFolder, items });
 }
 
 function mailSend(record: Obj, c: Common, issues: string[]): ParsedEventOf<MailSendEvent> {
-  const operation = c.action;
+  const { at } = c;
+  const operation = at.action;
   const single = obj(record, "Item", issues);
   const message = single ? item(single, undefined, issues) : undefined;
   const sentAs =
     operation === "SendAs" ? identity(str(record, "SendAsUserSmtp", issues)) : operation === "SendOnBehalf" ? identity(str(record, "SendOnBehalfOfUserSmtp", issues)) : undefined;
-  return {
-    kind: "mail.send",
-    ts: c.ts,
-    tsDesc: c.tsDesc,
-    action: operation,
-    result: c.result,
-    user: c.user,
-    mailbox: c.mailbox,
-    clientIp: c.clientIp,
-    clientPort: c.clientPort,
-    userAgent: c.userAgent,
-    sessionId: c.sessionId,
-    keys: c.keys,
+  return at.send({
     messageCount: message ? 1 : 0,
-    detail: `${operation}${sentAs ? ` as ${sentAs}` : ""}${message?.subject ? `: "${message.subject}"` : ""}`,
-    extra: c.extra,
+    detail: DETAIL.audit_send({ operation, sentAs: sentAs || undefined, subject: message?.subject || undefined }),
     sendAs: operation === "SendAs" ? "send-as" : operation === "SendOnBehalf" ? "send-on-behalf" : "send",
     sentAs,
     items: message ? [message] : [],
-    ref: c.ref,
-  };
+  });
 }
 
 function inboxRule(parameters: Record<string, string>): InboxRule {
@@ -425,22 +367,8 @@ function isConsent(operation: string): boolean {
 }
 
 function configEvent(record: Obj, c: Common, issues: string[]): ParsedEventOf<MailboxConfigEvent> | undefined {
-  const operation = c.action;
-  const base = {
-    kind: "mailbox.config" as const,
-    ts: c.ts,
-    tsDesc: c.tsDesc,
-    action: operation,
-    result: c.result,
-    user: c.user,
-    clientIp: c.clientIp,
-    clientPort: c.clientPort,
-    userAgent: c.userAgent,
-    sessionId: c.sessionId,
-    keys: c.keys,
-    extra: c.extra,
-    ref: c.ref,
-  };
+  const { at } = c;
+  const operation = at.action;
   if (RULE_OPERATIONS.has(operation)) {
     let parameters = nameValues(record, "Parameters", issues);
     let rule: InboxRule;
@@ -460,32 +388,31 @@ function configEvent(record: Obj, c: Common, issues: string[]): ParsedEventOf<Ma
     }
     const forwards = INBOX_RULE_FORWARDS.map((name) => rule.actions[name]).filter((value) => value !== undefined);
     const summary = [...Object.entries(rule.conditions), ...Object.entries(rule.actions)].map(([name, value]) => `${name}=${value}`).join(", ");
-    return {
-      ...base,
-      mailbox: mailboxOf(parameters.Mailbox) ?? mailboxOf(parameters.Identity) ?? c.mailbox,
-      detail: `${operation} "${rule.name ?? "?"}"${summary ? `: ${summary}` : ""}`,
+    return buildMailboxConfig(at, {
+      mailbox: mailboxOf(parameters.Mailbox) ?? mailboxOf(parameters.Identity) ?? at.mailbox,
+      detail: DETAIL.inbox_rule({ operation, rule: rule.name, summary: summary || undefined }),
       change: "inbox-rule",
       target: rule.name ?? str(record, "ObjectId", issues),
       rule,
       grantee: forwards.length > 0 ? forwards.join("; ") : undefined,
       parameters,
-    };
+    });
   }
   if (operation === "Set-Mailbox") {
     const parameters = nameValues(record, "Parameters", issues) ?? {};
     const forwarding = FORWARDING_PARAMETERS.some((name) => parameters[name] !== undefined);
     const delegate = parameters.GrantSendOnBehalfTo;
     const grantee = forwarding ? (smtp(parameters.ForwardingSmtpAddress) ?? parameters.ForwardingAddress) : delegate;
-    return {
-      ...base,
-      mailbox: mailboxOf(parameters.Identity) ?? c.mailbox,
-      detail: `Set-Mailbox ${parameters.Identity ?? ""}: ${Object.keys(parameters).filter((name) => name !== "Identity").join(", ")}`.trim(),
+    const names = Object.keys(parameters).filter((name) => name !== "Identity");
+    return buildMailboxConfig(at, {
+      mailbox: mailboxOf(parameters.Identity) ?? at.mailbox,
+      detail: DETAIL.set_mailbox({ identity: parameters.Identity, parameters: names.join(", ") })?.trim(),
       change: forwarding ? "forwarding" : delegate !== undefined ? "permission" : "other",
       target: parameters.Identity ?? str(record, "ObjectId", issues),
       grantee,
       rights: delegate !== undefined && !forwarding ? "SendOnBehalf" : undefined,
       parameters,
-    };
+    });
   }
   if (PERMISSION_OPERATIONS.has(operation)) {
     const parameters = nameValues(record, "Parameters", issues) ?? {};
@@ -495,16 +422,15 @@ function configEvent(record: Obj, c: Common, issues: string[]): ParsedEventOf<Ma
     const target = parameters.Identity ?? (parent ? folderName(str(parent, "Path", issues)) : undefined) ?? str(record, "ObjectId", issues);
     const grantee = parameters.User ?? parameters.Trustee ?? (parent ? str(parent, "MemberUpn", issues) : undefined);
     const rights = parameters.AccessRights ?? (parent ? str(parent, "MemberRights", issues) : undefined);
-    return {
-      ...base,
-      mailbox: mailboxOf(parameters.Identity) ?? c.mailbox,
-      detail: `${operation}: ${grantee ?? "?"} ${rights ?? ""} on ${target ?? "?"}`.replace(/\s+/g, " "),
+    return buildMailboxConfig(at, {
+      mailbox: mailboxOf(parameters.Identity) ?? at.mailbox,
+      detail: DETAIL.permission({ operation, grantee, rights, target })?.replace(/\s+/g, " "),
       change: "permission",
       target,
       grantee: identity(grantee),
       rights,
       parameters: Object.keys(parameters).length > 0 ? parameters : undefined,
-    };
+    });
   }
   if (isConsent(operation)) {
     const modified: Record<string, string> = {};
@@ -517,16 +443,16 @@ function configEvent(record: Obj, c: Common, issues: string[]): ParsedEventOf<Ma
       if (isObj(entry) && typeof entry.ID === "string" && !targets.includes(entry.ID)) targets.push(entry.ID);
     }
     const app = str(record, "ObjectId", issues) ?? targets[0];
-    return {
-      ...base,
-      mailbox: c.mailbox,
-      detail: `${operation} ${app ?? ""}${modified["ConsentAction.Permissions"] ? `: ${modified["ConsentAction.Permissions"]}` : ""}`.trim(),
+    const permissions = modified["ConsentAction.Permissions"];
+    return buildMailboxConfig(at, {
+      mailbox: at.mailbox,
+      detail: DETAIL.app_consent({ operation, app, permissions: permissions || undefined })?.trim(),
       change: "app-consent",
       target: app,
       grantee: app,
-      rights: modified["ConsentAction.Permissions"],
+      rights: permissions,
       parameters: Object.keys(modified).length > 0 ? modified : undefined,
-    };
+    });
   }
   return undefined;
 }
@@ -535,46 +461,14 @@ function searchEvent(record: Obj, c: Common, issues: string[]): ParsedEventOf<Se
   const props = nameValues(record, "OperationProperties", issues) ?? {};
   const extended = nameValues(record, "ExtendedProperties", issues) ?? {};
   const query = str(record, "QueryText", issues) ?? props.QueryText ?? extended.QueryText;
-  return {
-    kind: "search",
-    ts: c.ts,
-    tsDesc: c.tsDesc,
-    action: c.action,
-    result: c.result,
-    user: c.user,
-    mailbox: c.mailbox,
-    clientIp: c.clientIp,
-    clientPort: c.clientPort,
-    userAgent: c.userAgent,
-    sessionId: c.sessionId,
-    keys: c.keys,
-    detail: `Mailbox search${query ? `: ${query}` : ""}`,
-    extra: c.extra,
-    query,
-    ref: c.ref,
-  };
+  return c.at.search({ detail: DETAIL.mailbox_search({ query: query || undefined }), query });
 }
 
 function otherEvent(record: Obj, c: Common, issues: string[]): ParsedEventOf<OtherEvent> {
   const workload = str(record, "Workload", issues);
   const objectId = str(record, "ObjectId", issues);
-  return {
-    kind: "other",
-    ts: c.ts,
-    tsDesc: c.tsDesc,
-    action: c.action,
-    result: c.result,
-    user: c.user,
-    mailbox: c.mailbox,
-    clientIp: c.clientIp,
-    clientPort: c.clientPort,
-    userAgent: c.userAgent,
-    sessionId: c.sessionId,
-    keys: c.keys,
-    detail: `${workload ? `${workload} ` : ""}${c.action}${objectId ? `: ${objectId.slice(0, 200)}` : ""}`,
-    extra: c.extra,
-    ref: c.ref,
-  };
+  const detail = DETAIL.audit_other({ workload: workload || undefined, operation: c.at.action, objectId: objectId ? objectId.slice(0, 200) : undefined });
+  return c.at.other({ detail });
 }
 
 /**

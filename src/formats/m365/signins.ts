@@ -6,6 +6,8 @@
  */
 import type { AuthEvent, ParsedEventOf, RecordRef } from "../../model/events.js";
 import { normalizeIp } from "../../lib/ip.js";
+import { recordContext } from "../build.js";
+import { DETAIL, TIME } from "../wording.js";
 import { isLegacyClientApp } from "./rules.js";
 import { parseM365Time } from "./time.js";
 import { arr, bool, compact, identity, isObj, num, obj, recordId, str, type Obj } from "./values.js";
@@ -284,11 +286,16 @@ function deviceSummary(f: SignInFields): string | undefined {
   return parts.length > 0 ? parts.join(" / ") : undefined;
 }
 
-function detailLine(f: SignInFields, failed: boolean): string {
-  const what = `${f.clientApp ? `${f.clientApp} sign-in` : "Sign-in"} to ${f.resource ?? f.appName ?? "an application"}${f.appName && f.resource && f.appName !== f.resource ? ` via ${f.appName}` : ""}`;
-  const where = f.city || f.country ? ` from ${[f.city, f.country].filter((part) => part).join(", ")}` : "";
-  const outcome = failed ? `: error ${f.errorCode}${f.failureReason ? ` (${f.failureReason})` : ""}` : "";
-  return `${what}${where}${outcome}`;
+function detailLine(f: SignInFields, failed: boolean): string | undefined {
+  return DETAIL.sign_in({
+    clientApp: f.clientApp || undefined,
+    target: f.resource ?? f.appName,
+    // The application is named apart from the resource signed in to when they differ.
+    app: f.appName && f.resource && f.appName !== f.resource ? f.appName : undefined,
+    place: f.city || f.country ? [f.city, f.country].filter((part) => part).join(", ") : undefined,
+    errorCode: failed ? f.errorCode : undefined,
+    failureReason: failed ? f.failureReason || undefined : undefined,
+  });
 }
 
 /** The record's own id on its (fresh) ref: the pipeline de-duplicates on it. */
@@ -304,10 +311,9 @@ export function signInEvent(f: SignInFields, ref: RecordRef): SignInEvent | unde
   const address = normalizeIp(f.ip);
   const id = recordId(f.id);
   const located = f.city !== undefined || f.country !== undefined || f.latitude !== undefined;
-  return {
-    kind: "auth",
+  const at = recordContext({
     ts: f.ts,
-    tsDesc: "Sign-in time",
+    tsDesc: TIME.sign_in,
     action: "Sign-in activity",
     result: f.errorCode === undefined ? undefined : failed ? "failure" : "success",
     user: identity(f.upn),
@@ -317,6 +323,9 @@ export function signInEvent(f: SignInFields, ref: RecordRef): SignInEvent | unde
     userAgent: f.userAgent,
     sessionId: recordId(f.sessionId),
     keys: compact({ aadSessionId: recordId(f.sessionId), uniqueTokenId: f.uniqueTokenId, correlationId: recordId(f.correlationId), requestId: id }),
+    ref: withRecordId(ref, id),
+  });
+  return at.auth({
     detail: detailLine(f, failed),
     extra: compact({
       userId: f.userId,
@@ -350,8 +359,7 @@ export function signInEvent(f: SignInFields, ref: RecordRef): SignInEvent | unde
     risk: riskSummary(f),
     conditionalAccess: f.conditionalAccess,
     device: deviceSummary(f),
-    ref: withRecordId(ref, id),
-  };
+  });
 }
 
 /** Which layout a JSON record has, looking through collector wrappings. */
