@@ -235,6 +235,16 @@ export class MessageScanner {
       if (nl === -1 && !final) return this.keepHeaderBlock(buf, base, blockStart, limit);
       const lineEnd = nl === -1 ? buf.length : nl;
       const lineLength = lineEnd - relPos;
+      if (this.mode === "single" && !inPart && this.pos === cur.headerStart) {
+        // A byte order mark or blank lines before a message's first header are not its end.
+        const lead = leadingNoise(buf, relPos, final);
+        if (lead === undefined) return this.keepHeaderBlock(buf, base, blockStart, limit);
+        if (lead > 0) {
+          this.pos += lead;
+          cur.headerStart = this.pos;
+          return undefined;
+        }
+      }
       if (lineLength === 0 || (lineLength === 1 && buf[relPos] === CR)) {
         this.endHeaders(buf, base, blockStart, this.pos, base + lineEnd + 1, inPart);
         return undefined;
@@ -546,6 +556,27 @@ export class MessageScanner {
     this.out.push(message);
     if (this.mode === "single") this.state = "body";
   }
+}
+
+/**
+ * Bytes of byte order mark and blank lines at `pos` that come before a header line (0 when none,
+ * or when no header line follows: then the blank line ends an empty header block, as it should).
+ * Undefined: `buf` ends before that is known.
+ */
+function leadingNoise(buf: Buffer, pos: number, final: boolean): number | undefined {
+  let i = pos;
+  if (buf[i] === 0xef && buf[i + 1] === 0xbb && buf[i + 2] === 0xbf) i += 3;
+  else if (i + 3 > buf.length && !final && (buf[i] === 0xef || i >= buf.length)) return undefined;
+  for (let lines = 0; lines < 100; lines += 1) {
+    if (buf[i] === NL) i += 1;
+    else if (buf[i] === CR && buf[i + 1] === NL) i += 2;
+    else break;
+  }
+  if (i === pos) return 0;
+  if (!final && buf[i] === CR && i + 1 >= buf.length) return undefined;
+  const header = headerLineAt(buf, i, final);
+  if (header === undefined) return undefined;
+  return header ? i - pos : 0;
 }
 
 /** Bytes examined after a Content-Length's end: an optional CRLF, then `From `. */
