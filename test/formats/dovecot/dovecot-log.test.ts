@@ -165,7 +165,7 @@ describe("dovecot-log failure wordings beyond Disconnected/Aborted login (constr
     expect(run.warnings).toEqual([]);
     const rows = run.items.map((item) => {
       const event = item as AuthEvent;
-      return [event.ref.line, event.kind, event.action, event.result, event.user, event.clientIp, event.protocol, event.attempts];
+      return [item.ref.line, event.kind, event.action, event.result, event.user, event.clientIp, event.protocol, event.attempts];
     });
     expect(rows).toEqual([
       [1, "auth", "Login failed", "failure", "erin@agency.example", "203.0.113.50", "submission", 1],
