@@ -10,13 +10,17 @@ import { PSTMessageStore } from "pst-extractor/dist/PSTMessageStore.class.js";
 import { PSTUtil } from "pst-extractor/dist/PSTUtil.class.js";
 import type { Address, AttachmentInfo, ParsedMessage } from "../../model/messages.js";
 import { normaliseMessageId, parseAddresses, scanHeaderBlock, syntheticMessageId } from "./mail-headers.js";
+import { withPstFixes } from "./pst-ansi.js";
 
 /** `!BDN` then `SM` (client PST/OST). */
 export function isPstHead(head: Buffer): boolean {
   return head.length >= 10 && head.toString("latin1", 0, 4) === "!BDN" && head[8] === 0x53 && head[9] === 0x4d;
 }
 
-/** Runs `fn` with console output captured into `sink` (pst-extractor's own diagnostics). */
+/**
+ * Runs `fn` with console output captured into `sink` (pst-extractor's own diagnostics), and with
+ * the fixes that let pst-extractor read ANSI PSTs (pst-ansi.ts).
+ */
 export function quietly<T>(fn: () => T, sink: string[]): T {
   const saved = { log: console.log, error: console.error, warn: console.warn };
   const capture = (...args: unknown[]): void => {
@@ -26,7 +30,7 @@ export function quietly<T>(fn: () => T, sink: string[]): T {
   console.error = capture;
   console.warn = capture;
   try {
-    return fn();
+    return withPstFixes(fn);
   } finally {
     console.log = saved.log;
     console.error = saved.error;
