@@ -485,8 +485,11 @@ function parameterSummary(parameters: Record<string, string>): string | undefine
  * last part of a directory path (`…/contoso.onmicrosoft.com/AdeleV`). Only cmdlets on mailboxes
  * (`Set-Mailbox`, `Set-CASMailbox`, `Set-MailboxAuditBypassAssociation`, ...) name one.
  */
+/** Cmdlets whose Identity (or Mailbox) is a mailbox: not Set-MailboxPlan, not New-MailboxSearch. */
+const MAILBOX_CMDLET = /^[A-Za-z]+-(?:CAS)?Mailbox(?:AuditBypassAssociation|Permission|FolderPermission|(?:Regional|JunkEmail|AutoReply|Calendar|Message|Spelling)Configuration|(?:Export|Import|Restore)Request)?$/;
+
 export function cmdletMailbox(operation: string, parameters: Record<string, string>): string | undefined {
-  if (!/^[A-Za-z]+-\w*Mailbox/.test(operation)) return undefined;
+  if (!MAILBOX_CMDLET.test(operation)) return undefined;
   const raw = (parameters.Identity ?? parameters.Mailbox)?.trim();
   if (raw === undefined || raw.length === 0) return undefined;
   const head = raw.split(/:\\/)[0] ?? raw;
