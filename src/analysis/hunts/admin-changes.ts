@@ -83,6 +83,11 @@ export async function operationEvents(tools: Pick<HuntTools, "events">, operatio
   return found.sort((a, b) => a.ts - b.ts || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
+/** The parts of a finding about one event: its id, address and time. */
+export function ofOneEvent(event: MailEvent): { eventIds: string[]; ips: string[]; first: number; last: number } {
+  return { eventIds: [event.id], ips: event.clientIp ? [event.clientIp] : [], first: event.ts, last: event.ts };
+}
+
 /** Who did it, from where and when, for explanations. */
 export function byWhom(event: MailEvent): string {
   return `${event.user || "an unknown account"} from ${event.clientIp ?? "an unknown address"} at ${new Date(event.ts).toISOString()}`;

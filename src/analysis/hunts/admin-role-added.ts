@@ -6,7 +6,7 @@
  */
 import type { MailEvent } from "../../model/events.js";
 import type { Finding } from "../findings.js";
-import { byWhom, extraText, modifiedValue, operationEvents, operationKey, parameter, parametersOf } from "./admin-changes.js";
+import { byWhom, ofOneEvent, extraText, modifiedValue, operationEvents, operationKey, parameter, parametersOf } from "./admin-changes.js";
 import { iso, lowerSet } from "./common.js";
 import { defineHunt } from "./define.js";
 
@@ -48,11 +48,8 @@ export const adminRoleAdded = defineHunt({
             `${byWhom(event)}: ${event.action.replace(/\.$/, "")} gave ${who || "an account the record does not name"} the role ${role}. ` +
             `This role reaches every mailbox (read, search, export, change their settings): a new holder is either a planned change or an intruder making itself a lasting way in. ` +
             `Check the change ticket; an account made administrator by another account that was itself just compromised is the intruder's.`,
-          eventIds: [event.id],
           accounts: [who, (event.user ?? "").toLowerCase()],
-          ips: event.clientIp ? [event.clientIp] : [],
-          first: event.ts,
-          last: event.ts,
+          ...ofOneEvent(event),
         }),
       );
     }

@@ -4,7 +4,7 @@
  * legacy protocols that take a password alone, then downloads the mailbox with any mail client.
  */
 import type { Finding } from "../findings.js";
-import { byWhom, cmdletRules, normalised, operationEvents, parameter, parametersOf } from "./admin-changes.js";
+import { byWhom, ofOneEvent, cmdletRules, normalised, operationEvents, parameter, parametersOf } from "./admin-changes.js";
 import { iso } from "./common.js";
 import { defineHunt } from "./define.js";
 
@@ -39,11 +39,8 @@ export const mailAccessEnabled = defineHunt({
             `${byWhom(event)} ran ${event.action} ${what} on ${box || "a mailbox the record does not name"}. ` +
             `These protocols let any mail client read the mailbox with a password alone (IMAP and POP3 download it whole, and take no MFA); ` +
             `an intruder turns them on to collect mail. Benign when a ticket explains it (a scanner, a migration, a line-of-business app): check who asked.`,
-          eventIds: [event.id],
           accounts: [box, (event.user ?? "").toLowerCase()],
-          ips: event.clientIp ? [event.clientIp] : [],
-          first: event.ts,
-          last: event.ts,
+          ...ofOneEvent(event),
         }),
       );
     }

@@ -4,7 +4,7 @@
  * password alone signs in to the mailbox.
  */
 import type { Finding } from "../findings.js";
-import { byWhom, extraText, operationEvents } from "./admin-changes.js";
+import { byWhom, ofOneEvent, extraText, operationEvents } from "./admin-changes.js";
 import { iso } from "./common.js";
 import { defineHunt } from "./define.js";
 
@@ -31,11 +31,8 @@ export const mfaDisabled = defineHunt({
             `${byWhom(event)}: ${event.action.replace(/\.$/, "")}${target ? ` for ${target}` : ""}. ` +
             `From then on the account signs in with its password alone: an intruder who holds the password, or who wants to keep a way in, turns MFA off. ` +
             `Benign when the help desk did it for a user who lost their phone (and turned it back on): check the ticket.`,
-          eventIds: [event.id],
           accounts: [target, actor],
-          ips: event.clientIp ? [event.clientIp] : [],
-          first: event.ts,
-          last: event.ts,
+          ...ofOneEvent(event),
         }),
       );
     }
