@@ -49,19 +49,28 @@ class StoreProperties extends PSTMessageStore {
   get passwordCrc(): number {
     return this.getIntItem(0x67ff);
   }
+
+  /** PidTagIpmSubtreeEntryId: the node id (its last four bytes) of the "Top of ..." folder, whatever its language. */
+  get ipmSubtreeNid(): number | undefined {
+    const entryId = this.getBinaryItem(0x35e0);
+    return entryId !== null && entryId !== undefined && entryId.length >= 24 ? entryId.readUInt32LE(20) : undefined;
+  }
 }
 
 export interface PstStore {
   file: PSTFile;
   displayName: string;
   passwordProtected: boolean;
+  /** The node id of the store's top folder (`Top of Personal Folders`, `Outlook データ ファイルのトップ`). */
+  ipmSubtree?: number;
 }
 
 export function openPst(input: string | Buffer, sink: string[]): PstStore {
   return quietly(() => {
     const file = typeof input === "string" ? new PSTFile(input) : new PSTFile(input);
     const store = new StoreProperties(file, file.getDescriptorIndexNode(Long.fromNumber(PSTFile.MESSAGE_STORE_DESCRIPTOR_IDENTIFIER)));
-    return { file, displayName: store.displayName, passwordProtected: store.passwordCrc !== 0 };
+    const ipmSubtree = store.ipmSubtreeNid;
+    return { file, displayName: store.displayName, passwordProtected: store.passwordCrc !== 0, ...(ipmSubtree === undefined ? {} : { ipmSubtree }) };
   }, sink);
 }
 
@@ -86,8 +95,8 @@ export interface PstWalkProblem {
 }
 
 /**
- * Every item of every folder except search folders, depth first. The store's "Top of ..." root
- * folder is dropped from folder paths. Problems (unreadable folders or items) go to `problems`.
+ * Every item of every folder except search folders, depth first. The store's top folder ("Top of
+ * Personal Folders", in any language: the store's IPM subtree) is dropped from folder paths. Problems (unreadable folders or items) go to `problems`.
  */
 export function* walkPst(store: PstStore, problems: PstWalkProblem[]): Generator<PstItem> {
   const sink: string[] = [];
@@ -118,7 +127,8 @@ export function* walkPst(store: PstStore, problems: PstWalkProblem[]): Generator
       if (child === undefined) continue;
       const name = quietly(() => child.displayName, sink);
       if (quietly(() => child.folderType, sink) === SEARCH_FOLDER) continue;
-      const childPath = path.length === 0 && /^top of /i.test(name) ? [] : [...path, name];
+      const top = path.length === 0 && (quietly(() => child.descriptorNodeId.toNumber(), sink) === store.ipmSubtree || /^top of /i.test(name));
+      const childPath = top ? [] : [...path, name];
       stack.push({ folder: child, path: childPath });
     }
     let count = 0;
