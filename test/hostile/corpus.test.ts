@@ -1,0 +1,101 @@
+/**
+ * The hostile corpus (test/hostile/corpus.ts) through `mailtrail run`, each case in a child
+ * process under a time and memory limit (harness.ts). A case fails on an aborted run, a hang,
+ * memory over the bound, a silent drop, a changed evidence file, or a control log not read.
+ *
+ * Cases that fail today because of work planned for stage 2 of issue 14 (the pipeline's
+ * only-regular-files rule, names as bytes, validation at the store boundary) are listed ONCE, in
+ * KNOWN_UNTIL_STAGE_2, with the check they fail and why; the test asserts that they still fail
+ * that check, so the list must shrink when stage 2 lands.
+ */
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildCase, CASES, CONTROL_EVENTS, CONTROL_NAME, type CaseSpec } from "./corpus.js";
+import { compareSnapshots, controlEvents, Runner, silentDrops, snapshot, type Check, type Failure, type Limits } from "./harness.js";
+
+const KNOWN_UNTIL_STAGE_2: { name: string; check: Check; reason: string }[] = [
+  { name: "dovecot-tai64n-zero", check: "abort", reason: "store boundary: a time before 1970 in a TAI64N stamp aborts the run at flush (\"Failed to Flush appender: incomplete append to row\")" },
+  { name: "dovecot-tai64n-max", check: "abort", reason: "store boundary: a TAI64N stamp past the range of a date aborts the run at flush" },
+  { name: "maildir-hostile-uidlist", check: "abort", reason: "store boundary: a UID/UIDVALIDITY past 2^63 from dovecot-uidlist aborts the run at flush" },
+  { name: "maildir-fifo-in-cur", check: "hang", reason: "pipeline openMember opens a FIFO in cur/ and blocks (only regular files may be opened)" },
+  { name: "maildir-dir-in-cur", check: "abort", reason: "pipeline openMember: EISDIR from createReadStream is an unhandled 'error' event that kills the process" },
+  { name: "maildir-unreadable", check: "abort", reason: "pipeline openMember: EACCES from createReadStream is an unhandled 'error' event (an unreadable member must be a located warning)" },
+  { name: "ediscovery-unreadable", check: "abort", reason: "pipeline openMember: EACCES on an export's .msg is an unhandled 'error' event" },
+  { name: "maildir-symlink-loop", check: "abort", reason: "pipeline openMember: ELOOP from createReadStream is an unhandled 'error' event" },
+  { name: "maildir-non-utf8-name", check: "abort", reason: "names are decoded to strings and re-encoded before opening: ENOENT, an unhandled 'error' event" },
+  { name: "acquisition-journal-dir", check: "abort", reason: "pipeline openMember: EISDIR on the journal is an unhandled 'error' event" },
+  { name: "acquisition-journal-fifo", check: "hang", reason: "pipeline openMember opens the FIFO journal and blocks" },
+  { name: "acquisition-message-fifo", check: "hang", reason: "pipeline openMember opens a FIFO message file and blocks" },
+];
+
+/**
+ * Limits per case. Memory: `mailtrail run` over the demo case peaks at 223 MiB resident
+ * (measured with /usr/bin/time -v); the corpus cases peak at 120-220 MiB. 512 MiB leaves room for
+ * the machine and still catches any blow-up (the MSG loops took over 5 GB before cfb-check.ts).
+ */
+export const CORPUS_LIMITS: Limits = { timeoutMs: 20_000, rssBytes: 512 * 2 ** 20, heapMiB: 1024 };
+/** A case known to hang is given less time: it is killed either way. */
+const KNOWN_HANG_MS = 6_000;
+const SEED = 14;
+
+let work: string;
+let runner: Runner;
+let hangRunner: Runner;
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), "mailtrail-hostile-"));
+  runner = new Runner(CORPUS_LIMITS);
+  hangRunner = new Runner({ ...CORPUS_LIMITS, timeoutMs: KNOWN_HANG_MS });
+});
+
+afterAll(() => {
+  runner?.kill();
+  hangRunner?.kill();
+  rmSync(work, { recursive: true, force: true });
+});
+
+async function runCorpusCase(spec: CaseSpec, dir: string, runnerToUse: Runner): Promise<{ failures: Failure[]; ms: number; peakRss: number }> {
+  const evidence = await buildCase(spec, dir, SEED);
+  const before = snapshot(evidence);
+  const out = join(dir, "out");
+  if (spec.asNobody === true && process.getuid?.() === 0) {
+    // The child runs as nobody: it must reach the case and write its output folder.
+    for (const path of [work, dir]) chmodSync(path, 0o755);
+    mkdirSync(out);
+    chownSync(out, 65534, 65534);
+  }
+  const result = await runnerToUse.run({ mode: "run", evidence, out }, spec.asNobody === true);
+  const failures: Failure[] = [];
+  if (result.failure) failures.push(result.failure);
+  const answer = result.answer;
+  if (answer && !answer.ok) failures.push({ check: "abort", detail: answer.error.split("\n").slice(0, 3).join(" | ") });
+  if (answer?.ok) {
+    if (answer.code !== 0) failures.push({ check: "abort", detail: `exit code ${answer.code}: ${answer.stderr.trim().slice(0, 300)}` });
+    else {
+      failures.push(...silentDrops(evidence, answer.facts));
+      const control = controlEvents(answer.facts, CONTROL_NAME);
+      if (control !== CONTROL_EVENTS) failures.push({ check: "control", detail: `control log gave ${control} events, not ${CONTROL_EVENTS}` });
+    }
+  }
+  failures.push(...compareSnapshots(before, snapshot(evidence)));
+  return { failures, ms: result.ms, peakRss: result.peakRss };
+}
+
+describe("hostile corpus: no abort, hang, blow-up, silent drop or evidence change", () => {
+  for (const spec of CASES) {
+    const known = KNOWN_UNTIL_STAGE_2.find((entry) => entry.name === spec.name);
+    it(`${spec.family}: ${spec.name} — ${spec.what}${known ? ` [known until stage 2: ${known.check}]` : ""}`, async () => {
+      const dir = join(work, spec.name);
+      const { failures, ms, peakRss } = await runCorpusCase(spec, dir, known?.check === "hang" ? hangRunner : runner);
+      console.log(`[hostile] ${spec.family}/${spec.name}: ${failures.length === 0 ? "pass" : failures.map((f) => `${f.check}: ${f.detail}`).join("; ")} (${ms} ms, ${Math.round(peakRss / 2 ** 20)} MiB)`);
+      if (known) {
+        expect(failures.map((failure) => failure.check), `${spec.name} is listed as failing "${known.check}" until stage 2 (${known.reason}); it no longer does: move it out of KNOWN_UNTIL_STAGE_2`).toContain(known.check);
+        expect(failures.filter((failure) => failure.check !== known.check && !(known.check === "hang" && failure.check === "control"))).toEqual([]);
+      } else {
+        expect(failures).toEqual([]);
+      }
+    }, CORPUS_LIMITS.timeoutMs + 30_000);
+  }
+});
