@@ -3,17 +3,12 @@
  * entries can overlap or point past the end), gzip members, and compound-file (MSG) damage.
  */
 import { crc32, deflateRawSync, gzipSync } from "node:zlib";
+import { Rng } from "../../bench/rng.js";
 
-/** mulberry32: small, fast, and the same sequence on every machine for one seed. */
+/** The seeded generator of bench/ (xorshift32), as a function. */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = new Rng(seed);
+  return () => generator.next();
 }
 
 export function randomBytes(next: () => number, length: number): Buffer {

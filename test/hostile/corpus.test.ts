@@ -1,5 +1,6 @@
 /**
- * The hostile corpus (test/hostile/corpus.ts) through `mailtrail run`, each case in a child
+ * The hostile corpus (test/hostile/corpus.ts) through `mailtrail run`, then a bounded fuzz pass
+ * (test/hostile/fuzz.ts) through the ingest pipeline. The corpus runs each case in a child
  * process under a time and memory limit (harness.ts). A case fails on an aborted run, a hang,
  * memory over the bound, a silent drop, a changed evidence file, or a control log not read.
  *
@@ -13,9 +14,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCase, CASES, CONTROL_EVENTS, CONTROL_NAME, type CaseSpec } from "./corpus.js";
-import { compareSnapshots, controlEvents, Runner, silentDrops, snapshot, type Check, type Failure, type Limits } from "./harness.js";
+import { FUZZ_LIMITS, runFuzz } from "./fuzz.js";
+import { ROOT, runAndJudge, Runner, type Check, type Failure, type Limits } from "./harness.js";
 
-const KNOWN_UNTIL_STAGE_2: { name: string; check: Check; reason: string }[] = [
+/**
+ * THE list of failures known until stage 2. An entry names a corpus case (asserted to still fail
+ * with `check`) or, for the fuzz pass, a `signature` of the failure detail (tolerated and
+ * printed, never silent).
+ */
+const KNOWN_UNTIL_STAGE_2: { name?: string; signature?: RegExp; check: Check; reason: string }[] = [
   { name: "dovecot-tai64n-zero", check: "abort", reason: "store boundary: a time before 1970 in a TAI64N stamp aborts the run at flush (\"Failed to Flush appender: incomplete append to row\")" },
   { name: "dovecot-tai64n-max", check: "abort", reason: "store boundary: a TAI64N stamp past the range of a date aborts the run at flush" },
   { name: "maildir-hostile-uidlist", check: "abort", reason: "store boundary: a UID/UIDVALIDITY past 2^63 from dovecot-uidlist aborts the run at flush" },
@@ -28,6 +35,11 @@ const KNOWN_UNTIL_STAGE_2: { name: string; check: Check; reason: string }[] = [
   { name: "acquisition-journal-dir", check: "abort", reason: "pipeline openMember: EISDIR on the journal is an unhandled 'error' event" },
   { name: "acquisition-journal-fifo", check: "hang", reason: "pipeline openMember opens the FIFO journal and blocks" },
   { name: "acquisition-message-fifo", check: "hang", reason: "pipeline openMember opens a FIFO message file and blocks" },
+  // Fuzz signatures: the same causes reached by mutation.
+  { signature: /Failed to Flush appender/, check: "abort", reason: "store boundary: a value outside its column's range (time, UID) aborts the flush" },
+  { signature: /a message file of a folder format is not in the manifest/, check: "silent-drop", reason: "pipeline: files of a claimed folder the parser never opens (an .eml not in the IMAP journal, a Maildir file not listed) must be listed and warned about" },
+  // Not stage 2, listed here so that nothing is tolerated outside this list: src/lib/csv.ts.
+  { signature: /^fixtures\/m365\/[^:]*\.csv: no answer within/, check: "hang", reason: "NOT stage 2 — src/lib/csv.ts: recovery from a broken quote re-reads the swallowed lines recursively (quadratic time, then 'Maximum call stack size exceeded'); 1.8 MB of repeated broken rows takes over 20 s" },
 ];
 
 /**
@@ -58,7 +70,6 @@ afterAll(() => {
 
 async function runCorpusCase(spec: CaseSpec, dir: string, runnerToUse: Runner): Promise<{ failures: Failure[]; ms: number; peakRss: number }> {
   const evidence = await buildCase(spec, dir, SEED);
-  const before = snapshot(evidence);
   const out = join(dir, "out");
   if (spec.asNobody === true && process.getuid?.() === 0) {
     // The child runs as nobody: it must reach the case and write its output folder.
@@ -66,26 +77,12 @@ async function runCorpusCase(spec: CaseSpec, dir: string, runnerToUse: Runner): 
     mkdirSync(out);
     chownSync(out, 65534, 65534);
   }
-  const result = await runnerToUse.run({ mode: "run", evidence, out }, spec.asNobody === true);
-  const failures: Failure[] = [];
-  if (result.failure) failures.push(result.failure);
-  const answer = result.answer;
-  if (answer && !answer.ok) failures.push({ check: "abort", detail: answer.error.split("\n").slice(0, 3).join(" | ") });
-  if (answer?.ok) {
-    if (answer.code !== 0) failures.push({ check: "abort", detail: `exit code ${answer.code}: ${answer.stderr.trim().slice(0, 300)}` });
-    else {
-      failures.push(...silentDrops(evidence, answer.facts));
-      const control = controlEvents(answer.facts, CONTROL_NAME);
-      if (control !== CONTROL_EVENTS) failures.push({ check: "control", detail: `control log gave ${control} events, not ${CONTROL_EVENTS}` });
-    }
-  }
-  failures.push(...compareSnapshots(before, snapshot(evidence)));
-  return { failures, ms: result.ms, peakRss: result.peakRss };
+  return runAndJudge(runnerToUse, { mode: "run", evidence, out }, { name: CONTROL_NAME, events: CONTROL_EVENTS }, spec.asNobody === true);
 }
 
 describe("hostile corpus: no abort, hang, blow-up, silent drop or evidence change", () => {
   for (const spec of CASES) {
-    const known = KNOWN_UNTIL_STAGE_2.find((entry) => entry.name === spec.name);
+    const known = KNOWN_UNTIL_STAGE_2.find((entry) => entry.name !== undefined && entry.name === spec.name);
     it(`${spec.family}: ${spec.name} — ${spec.what}${known ? ` [known until stage 2: ${known.check}]` : ""}`, async () => {
       const dir = join(work, spec.name);
       const { failures, ms, peakRss } = await runCorpusCase(spec, dir, known?.check === "hang" ? hangRunner : runner);
@@ -98,4 +95,28 @@ describe("hostile corpus: no abort, hang, blow-up, silent drop or evidence chang
       }
     }, CORPUS_LIMITS.timeoutMs + 30_000);
   }
+});
+
+/** The bounded fuzz pass: fixed seed, at most FUZZ_CASES cases or FUZZ_SECONDS (test/hostile/fuzz.ts). */
+const FUZZ_SEED = 14;
+const FUZZ_CASES = 200;
+const FUZZ_SECONDS = 100;
+
+describe("bounded fuzz pass over the fixtures", () => {
+  it(`seed ${FUZZ_SEED}: ${FUZZ_CASES} mutants through the ingest pipeline, no failure but the known ones`, async () => {
+    const report = await runFuzz({ seed: FUZZ_SEED, seconds: FUZZ_SECONDS, maxCases: FUZZ_CASES, out: join(ROOT, "test-artifacts/fuzz"), limits: FUZZ_LIMITS });
+    const tolerated: string[] = [];
+    const unexpected: string[] = [];
+    for (const failure of report.failures) {
+      for (const found of failure.failures) {
+        const known = KNOWN_UNTIL_STAGE_2.find((entry) => entry.signature !== undefined && entry.check === found.check && entry.signature.test(`${failure.seedFile}: ${found.detail}`));
+        const line = `case ${failure.caseNo} (${failure.seedFile}: ${failure.mutations.join(", ")}) ${found.check}: ${found.detail.slice(0, 200)} — reproducer ${failure.reproducer}`;
+        (known ? tolerated : unexpected).push(known ? `${line} [known until stage 2: ${known.reason}]` : line);
+      }
+    }
+    console.log(`[fuzz] seed ${FUZZ_SEED}: ${report.cases} cases in ${report.seconds.toFixed(1)} s (${report.casesPerSecond.toFixed(2)} cases/s); ${Object.entries(report.byFamily).map(([family, counts]) => `${family} ${counts.cases}/${counts.failed} failed`).join(", ")}`);
+    for (const line of tolerated) console.log(`[fuzz] known: ${line}`);
+    expect(report.cases).toBeGreaterThan(20);
+    expect(unexpected).toEqual([]);
+  }, (FUZZ_SECONDS + 60) * 1000);
 });

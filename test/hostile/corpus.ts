@@ -15,7 +15,7 @@ export const FIXTURES = new URL("../../fixtures/", import.meta.url).pathname;
 
 export const CONTROL_NAME = "zz-control.log";
 export const CONTROL_EVENTS = 3;
-const CONTROL =
+export const CONTROL =
   "Nov 26 14:00:19 mail dovecot: imap-login: Login: user=<ctl@agency.example>, method=PLAIN, rip=192.0.2.9, lip=127.0.0.1, mpid=1, session=<AAAAAAAAAAAAAAAA>\n" +
   "Nov 26 14:00:20 mail dovecot: imap(ctl@agency.example)<1><AAAAAAAAAAAAAAAA>: Logged out in=10 out=20\n" +
   "Nov 26 14:00:21 mail dovecot: auth: passwd-file(ctl@agency.example,192.0.2.9): unknown user\n";

@@ -58,6 +58,8 @@ export class Runner {
   private child: ChildProcess | undefined;
   private nextId = 1;
   private jobsOnChild = 0;
+  /** The end of the current child's stderr (why it died). */
+  private stderr = "";
 
   constructor(private readonly limits: Limits) {
     if (!existsSync(WORKER)) throw new Error(`${WORKER} missing: build first (npm run build)`);
@@ -65,12 +67,15 @@ export class Runner {
 
   private spawn(asNobody: boolean): Promise<ChildProcess> {
     const uid = asNobody && process.getuid?.() === 0 ? NOBODY : undefined;
+    this.stderr = "";
     const child = fork(WORKER, [], {
       execArgv: [`--max-old-space-size=${this.limits.heapMiB}`],
       stdio: ["ignore", "ignore", "pipe", "ipc"],
       ...(uid !== undefined ? { uid, gid: NOBODY } : {}),
     });
-    child.stderr?.on("data", () => undefined);
+    child.stderr?.on("data", (chunk: Buffer) => {
+      this.stderr = (this.stderr + chunk.toString("utf8")).slice(-4000);
+    });
     return new Promise((resolve, reject) => {
       const onMessage = (message: unknown): void => {
         if ((message as { ready?: boolean }).ready) {
@@ -79,7 +84,7 @@ export class Runner {
         }
       };
       child.on("message", onMessage);
-      child.once("exit", (code) => reject(new Error(`worker exited before it was ready (${code})`)));
+      child.once("exit", (code) => reject(new Error(`worker exited before it was ready (${code}): ${this.stderr.slice(-1000)}`)));
     });
   }
 
@@ -96,10 +101,7 @@ export class Runner {
     const id = this.nextId++;
     const started = Date.now();
     let peakRss = 0;
-    let stderr = "";
-    child.stderr?.on("data", (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString("utf8")).slice(-4000);
-    });
+    this.stderr = "";
     const result = await new Promise<{ answer?: Answer; failure?: Failure }>((resolve) => {
       const finish = (value: { answer?: Answer; failure?: Failure }): void => {
         clearInterval(sampler);
@@ -126,6 +128,7 @@ export class Runner {
       };
       const onExit = (code: number | null, signal: string | null): void => {
         this.child = undefined;
+        const stderr = this.stderr;
         const heap = /heap out of memory|Allocation failed/i.test(stderr);
         finish({ failure: heap ? { check: "memory", detail: `V8 heap limit of ${this.limits.heapMiB} MiB reached` } : { check: "abort", detail: `worker died (code ${code}, signal ${signal}): ${stderr.slice(-500)}` } });
       };
@@ -208,7 +211,9 @@ function decodeText(data: Buffer): string {
  *   stay in the store, marked), of a message or of a warning; a warning with no line stands for
  *   the whole file, "parsing stopped" at line L for L and after; lines a note counts as skipped
  *   ("N lines of other programs") may be that many;
- * - in CSV formats the same for each record's first line, the header excepted;
+ * - in CSV formats the same for each record's first line, the header excepted (a record starts
+ *   on a line begun outside a quoted cell; each line the parser located a record or warning on
+ *   starts one, whatever came before);
  * - every regular file in a Maildir's cur/ and new/, and every .eml/.msg of an eDiscovery or IMAP
  *   acquisition folder, is listed in the manifest (a member never opened is a drop too).
  */
@@ -240,12 +245,15 @@ export function silentDrops(evidenceRoot: string, facts: Facts): Failure[] {
     const allowance = facts.notes.filter((note) => note.startsWith(`${file.path}:`)).reduce((sum, note) => sum + Number(/: (\d+) /.exec(note)?.[1] ?? 0), 0);
     const lines = decodeText(content).split("\n");
     const missing: number[] = [];
-    let quotes = 0;
+    const csv = new QuoteState();
     for (let i = 0; i < lines.length; i += 1) {
       const lineNo = i + 1;
       const text = (lines[i] ?? "").replace(/\r$/, "");
-      const recordStart = quotes % 2 === 0;
-      for (const char of text) if (char === '"') quotes += 1;
+      // The parser's own record starts (its events and warnings) resynchronise the quote state,
+      // as its recovery from a broken quote re-reads from there.
+      if (covered.has(lineNo) || lineNo === 1) csv.inQuotes = false;
+      const recordStart = !csv.inQuotes;
+      csv.feed(text);
       if (CSV_FORMATS.has(format) && (lineNo === 1 || !recordStart)) continue;
       if (text.trim() === "" || text.startsWith("#") || lineNo >= stoppedAt) continue;
       if (!covered.has(lineNo)) missing.push(lineNo);
@@ -259,6 +267,30 @@ export function silentDrops(evidenceRoot: string, facts: Facts): Failure[] {
     if (!byPath.has(rel)) failures.push({ check: "silent-drop", detail: `${rel}: a message file of a folder format is not in the manifest` });
   }
   return failures;
+}
+
+/**
+ * Where a CSV record starts: a `"` opens a quoted cell only at the start of a cell; inside one,
+ * `""` is a quote and `"` closes it. A line begun outside a quoted cell starts a record.
+ */
+class QuoteState {
+  inQuotes = false;
+
+  feed(line: string): void {
+    let cellStart = !this.inQuotes;
+    for (let i = 0; i < line.length; i += 1) {
+      const char = line[i];
+      if (this.inQuotes) {
+        if (char === '"') {
+          if (line[i + 1] === '"') i += 1;
+          else this.inQuotes = false;
+        }
+      } else if (char === '"' && cellStart) {
+        this.inQuotes = true;
+      }
+      cellStart = !this.inQuotes && char === ",";
+    }
+  }
 }
 
 /** Message files that folder formats must list: Maildir cur/ and new/, .eml/.msg of exports. */
@@ -298,7 +330,35 @@ function folderMembers(root: string): string[] {
   return out;
 }
 
-/** Events of the control log: its three lines must all be there. */
+/** Events of the control log: its lines must all be there. */
 export function controlEvents(facts: Facts, controlName: string): number {
   return facts.files.filter((file: FileFact) => file.path.endsWith(`/${controlName}`)).reduce((sum, file) => sum + file.events, 0);
+}
+
+/**
+ * Builds, runs and judges one case: the evidence is snapshotted before and after, the run must
+ * complete (exit 0), drop nothing silently, and read the control log's `control.events` events.
+ */
+export async function runAndJudge(
+  runner: Runner,
+  job: Omit<Job, "id">,
+  control: { name: string; events: number },
+  asNobody = false,
+): Promise<{ failures: Failure[]; ms: number; peakRss: number }> {
+  const before = snapshot(job.evidence);
+  const result = await runner.run(job, asNobody);
+  const failures: Failure[] = [];
+  if (result.failure) failures.push(result.failure);
+  const answer = result.answer;
+  if (answer && !answer.ok) failures.push({ check: "abort", detail: answer.error.split("\n").slice(0, 3).join(" | ") });
+  if (answer?.ok) {
+    if (answer.code !== 0) failures.push({ check: "abort", detail: `exit code ${answer.code}: ${answer.stderr.trim().slice(0, 300)}` });
+    else {
+      failures.push(...silentDrops(job.evidence, answer.facts));
+      const events = controlEvents(answer.facts, control.name);
+      if (events !== control.events) failures.push({ check: "control", detail: `control log gave ${events} events, not ${control.events}` });
+    }
+  }
+  failures.push(...compareSnapshots(before, snapshot(job.evidence)));
+  return { failures, ms: result.ms, peakRss: result.peakRss };
 }

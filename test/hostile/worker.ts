@@ -89,9 +89,10 @@ async function runJob(job: Job): Promise<Answer> {
   }
   const store = await CaseStore.create(job.out);
   try {
-    await ingest(store, { roots: [job.evidence], parsers, parse: { year: 2026 }, exclude: [job.out] });
+    const result = await ingest(store, { roots: [job.evidence], parsers, parse: { year: 2026 }, exclude: [job.out] });
     await markDuplicates(store);
-    return { id: job.id, ok: true, code: 0, stderr: "", facts: await facts(store) };
+    // Ingest hands its notes to the caller (the CLI stores them after analysis).
+    return { id: job.id, ok: true, code: 0, stderr: "", facts: { ...(await facts(store)), notes: result.notes } };
   } finally {
     await store.close();
   }
