@@ -35,7 +35,9 @@ const KNOWN_UNTIL_STAGE_2: { name?: string; signature?: RegExp; check: Check; re
   { name: "acquisition-journal-dir", check: "abort", reason: "pipeline openMember: EISDIR on the journal is an unhandled 'error' event" },
   { name: "acquisition-journal-fifo", check: "hang", reason: "pipeline openMember opens the FIFO journal and blocks" },
   { name: "acquisition-message-fifo", check: "hang", reason: "pipeline openMember opens a FIFO message file and blocks" },
+  { name: "zip-short-member", check: "abort", reason: "pipeline: the error of a zip member's stream (fewer bytes than declared) is not forwarded through .pipe(tap): an unhandled 'error' event kills the process" },
   // Fuzz signatures: the same causes reached by mutation.
+  { signature: /worker died .*(Unhandled 'error' event|Emitted 'error' event)/s, check: "abort", reason: "pipeline: a stream error of a zip or folder member is not forwarded through .pipe(tap) (unhandled 'error' event)" },
   { signature: /Failed to Flush appender/, check: "abort", reason: "store boundary: a value outside its column's range (time, UID) aborts the flush" },
   { signature: /a message file of a folder format is not in the manifest/, check: "silent-drop", reason: "pipeline: files of a claimed folder the parser never opens (an .eml not in the IMAP journal, a Maildir file not listed) must be listed and warned about" },
   // Not stage 2, listed here so that nothing is tolerated outside this list: src/lib/csv.ts.

@@ -9,9 +9,10 @@ import { chmodSync, cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync 
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { ROOT } from "./harness.js";
 import { buildZip, damageMsg, gzipZeros, randomBytes, rng, type MsgDamage } from "./build.js";
 
-export const FIXTURES = new URL("../../fixtures/", import.meta.url).pathname;
+export const FIXTURES = join(ROOT, "fixtures");
 
 export const CONTROL_NAME = "zz-control.log";
 export const CONTROL_EVENTS = 3;
@@ -487,6 +488,12 @@ export const CASES: CaseSpec[] = [
     family: "zip",
     what: "a zip holding a zip",
     build: (e) => write(join(e, "outer.zip"), buildZip([{ name: "inner.zip", data: buildZip([{ name: "good.log", data: DOVECOT() }]) }, { name: "good.log", data: DOVECOT() }])),
+  },
+  {
+    name: "zip-short-member",
+    family: "zip",
+    what: "a zip member that inflates to 7 bytes fewer than it declares (the next member is good)",
+    build: (e) => write(join(e, "short.zip"), buildZip([{ name: "a.log", data: DOVECOT(), deflate: true, declaredSize: DOVECOT().length + 7 }, { name: "good.log", data: DOVECOT() }])),
   },
   {
     name: "zip-truncated",
