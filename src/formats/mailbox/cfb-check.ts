@@ -66,8 +66,10 @@ export function checkCompoundFile(data: Buffer): void {
   if (root === undefined || root.type !== TYPE_ROOT) fail("compound file directory does not start with the root entry");
   const reached = walkTree(entries);
 
-  const miniStream = root.start === ENDOFCHAIN ? [] : walkChain(layout, root.start, owner, "mini stream");
-  const miniFat = miniFatSectors(layout, data.readInt32LE(60), data.readInt32LE(64), owner);
+  // The mini stream and the mini-FAT are walked for loops on their own (a root entry of size 0
+  // may name any start sector); what is read through them is bounded by the mini-sector owners.
+  const miniStream = root.start === ENDOFCHAIN ? [] : walkChain(layout, root.start, new Uint8Array(sectorCount), "mini stream");
+  const miniFat = miniFatSectors(layout, data.readInt32LE(60), data.readInt32LE(64), new Uint8Array(sectorCount));
   const miniSectorCount = (miniStream.length * sectorSize) / MINI_SECTOR_BYTES;
   const miniOwner = new Uint8Array(miniSectorCount);
   for (const index of reached) {
