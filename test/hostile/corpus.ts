@@ -198,6 +198,17 @@ export const CASES: CaseSpec[] = [
       write(join(e, "InteractiveSignIns_2026-01-01_2026-01-02.csv"), [header, ...lines.slice(1, 3), `"${"x".repeat(5 * 1024 * 1024)}",a`, "a,b", '"unclosed,a,b', ...lines.slice(3)].join("\n"));
     },
   },
+  {
+    name: "entra-csv-broken-quotes-repeated",
+    family: "entra",
+    what: "a portal CSV whose multi-line quoted cells are cut and repeated 4,000 times (750 KB)",
+    build: (e) => {
+      const csv = fixture("m365/entra-signins-csv/sign-in_adelete.csv");
+      const at = csv.indexOf('satisfied by claim in the token"",');
+      const chunk = csv.subarray(at, at + 187);
+      write(join(e, "sign-in_adelete.csv"), Buffer.concat([csv.subarray(0, at), ...Array.from({ length: 4000 }, () => chunk), csv.subarray(at)]));
+    },
+  },
   // UAL
   {
     name: "ual-csv-hostile",
