@@ -6,7 +6,8 @@
 import { markDuplicates } from "../../src/analysis/dedup.js";
 import { main } from "../../src/cli/main.js";
 import { ingest } from "../../src/evidence/pipeline.js";
-import { parsers } from "../../src/formats/index.js";
+import { fileFormats, folderFormats } from "../../src/formats/index.js";
+import { bigint, FILES, integer, NOTES, pick, WARNINGS } from "../../src/model/columns.js";
 import { CaseStore } from "../../src/store/case-store.js";
 
 export interface Job {
@@ -41,33 +42,40 @@ export interface Facts {
 
 export type Answer = { id: number; ok: true; code: number; stderr: string; facts: Facts } | { id: number; ok: false; error: string };
 
-const n = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
+const COUNT = { n: bigint().notNull };
+const FILE_FACT = {
+  ...pick(FILES, "fileId", "path", "container", "format", "parser", "records", "events", "messages", "warnings", "error"),
+  d: bigint().notNull,
+};
 
 async function facts(store: CaseStore): Promise<Facts> {
-  const hasDuplicates = (await store.all("SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'duplicates'"))[0]?.["n"];
-  const dupJoin = n(hasDuplicates) > 0 ? "LEFT JOIN (SELECT file_id, count(*) AS d FROM duplicates GROUP BY file_id) USING (file_id)" : "LEFT JOIN (SELECT NULL::INTEGER AS file_id, 0 AS d) USING (file_id)";
-  const files = (await store.all(`SELECT file_id, path, container, format, parser, records, events, messages, warnings, error, coalesce(d, 0) AS d FROM files ${dupJoin} ORDER BY file_id`)).map((row) => ({
-    fileId: n(row["file_id"]),
-    path: String(row["path"]),
-    container: (row["container"] as string | null) ?? null,
-    format: (row["format"] as string | null) ?? null,
-    parser: (row["parser"] as string | null) ?? null,
-    records: n(row["records"]),
-    events: n(row["events"]),
-    messages: n(row["messages"]),
-    warnings: n(row["warnings"]),
-    duplicates: n(row["d"]),
-    error: (row["error"] as string | null) ?? null,
+  const hasDuplicates = (await store.one(COUNT, "SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'duplicates'"))?.n ?? 0;
+  const dupJoin = hasDuplicates > 0 ? "LEFT JOIN (SELECT file_id, count(*) AS d FROM duplicates GROUP BY file_id) USING (file_id)" : "LEFT JOIN (SELECT NULL::INTEGER AS file_id, 0 AS d) USING (file_id)";
+  const rows = await store.rows(FILE_FACT, `SELECT file_id, path, container, format, parser, records, events, messages, warnings, error, coalesce(d, 0) AS d FROM files ${dupJoin} ORDER BY file_id`);
+  const files = rows.map((row) => ({
+    fileId: row.fileId,
+    path: row.path,
+    container: row.container,
+    format: row.format,
+    parser: row.parser,
+    records: row.records ?? 0,
+    events: row.events ?? 0,
+    messages: row.messages ?? 0,
+    warnings: row.warnings ?? 0,
+    duplicates: row.d,
+    error: row.error,
   }));
   const itemLines: Record<number, number[]> = {};
-  for (const row of await store.all("SELECT DISTINCT file_id, ref_line FROM (SELECT file_id, ref_line FROM events UNION ALL SELECT file_id, ref_line FROM messages) WHERE ref_line IS NOT NULL")) {
-    (itemLines[n(row["file_id"])] ??= []).push(n(row["ref_line"]));
-  }
+  const lineRows = await store.rows(
+    { fileId: integer().notNull, refLine: bigint().notNull },
+    "SELECT DISTINCT file_id, ref_line FROM (SELECT file_id, ref_line FROM events UNION ALL SELECT file_id, ref_line FROM messages) WHERE ref_line IS NOT NULL",
+  );
+  for (const row of lineRows) (itemLines[row.fileId] ??= []).push(row.refLine);
   const warnings: Facts["warnings"] = {};
-  for (const row of await store.all("SELECT file_id, line, reason FROM warnings")) {
-    (warnings[n(row["file_id"])] ??= []).push({ line: row["line"] === null || row["line"] === undefined ? null : n(row["line"]), reason: String(row["reason"]) });
+  for (const row of await store.rows(pick(WARNINGS, "fileId", "line", "reason"), "SELECT file_id, line, reason FROM warnings")) {
+    (warnings[row.fileId ?? 0] ??= []).push({ line: row.line, reason: row.reason });
   }
-  const notes = (await store.all("SELECT note FROM notes")).map((row) => String(row["note"]));
+  const notes = (await store.rows(pick(NOTES, "note"), "SELECT note FROM notes")).map((row) => String(row.note));
   return { files, itemLines, warnings, notes };
 }
 
@@ -89,7 +97,7 @@ async function runJob(job: Job): Promise<Answer> {
   }
   const store = await CaseStore.create(job.out);
   try {
-    const result = await ingest(store, { roots: [job.evidence], parsers, parse: { year: 2026 }, exclude: [job.out] });
+    const result = await ingest(store, { roots: [job.evidence], fileFormats, folderFormats, parse: { year: 2026 }, exclude: [job.out] });
     await markDuplicates(store);
     // Ingest hands its notes to the caller (the CLI stores them after analysis).
     return { id: job.id, ok: true, code: 0, stderr: "", facts: { ...(await facts(store)), notes: result.notes } };
