@@ -20,8 +20,8 @@ import { TIME } from "../wording.js";
 
 /** Date, time with milliseconds, level (log4j pads it: one or more spaces), thread, then the rest. */
 const RECORD = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2}),(\d{3}) +(TRACE|DEBUG|INFO|WARN|ERROR|FATAL) +\[([^\]]*)\] +(.*)$/;
-/** The optional context bracket (`[name=a@b;oip=1.2.3.4;]`), then `category - message`. */
-const BODY = /^(?:\[((?:[^\]=;]+=[^;\]]*;?)*)\] +)?([A-Za-z0-9_.]+) - (.*)$/;
+/** After the optional context bracket: `category - message`. */
+const CATEGORY = /^([A-Za-z0-9_.]+) - /;
 /** How much of a stack trace is kept on its record (the rest is counted in a note). */
 const MAX_CONTINUATION_LINES = 50;
 const ZIMBRA_THREAD = /^(?:qtp\d+|btpool\d+|ImapS?S?L?Server|Pop3S?S?L?Server|LmtpServer|MailboxPurge|ScheduledTask|Timer)/;
@@ -60,10 +60,34 @@ function clientOf(context: Context): { clientIp?: string; clientPort?: number } 
   return { clientIp: normalized.ip, clientPort: normalized.port };
 }
 
-function mapRecord(ts: number, level: string, thread: string, body: RegExpExecArray, ref: RecordRef): ParsedEvent {
-  const context = parseContext(body[1]);
-  const category = body[2] ?? "";
-  const message = body[3] ?? "";
+interface Body {
+  context: string | undefined;
+  category: string;
+  message: string;
+}
+
+/**
+ * `[name=a@b;oip=1.2.3.4;] category - message`, or without the bracket. Cut by index, not by one
+ * regular expression: a nested pattern over the bracket backtracked for minutes on a long hostile line.
+ */
+function splitBody(rest: string): Body | undefined {
+  let context: string | undefined;
+  let after = rest;
+  if (rest.startsWith("[")) {
+    const close = rest.indexOf("] ");
+    if (close === -1) return undefined;
+    context = rest.slice(1, close);
+    after = rest.slice(close + 2).trimStart();
+  }
+  const category = CATEGORY.exec(after);
+  if (category?.[1] === undefined) return undefined;
+  return { context, category: category[1], message: after.slice(category[0].length) };
+}
+
+function mapRecord(ts: number, level: string, thread: string, body: Body, ref: RecordRef): ParsedEvent {
+  const context = parseContext(body.context);
+  const category = body.category;
+  const message = body.message;
   const { clientIp, clientPort } = clientOf(context);
   const extra: Record<string, unknown> = { level, thread, category, ...(context.ip !== undefined && context.oip !== undefined ? { proxy: context.ip } : {}) };
   for (const key of ["aname", "mid", "via", "soapId", "cid", "oproto"]) if (context[key] !== undefined) extra[key] = context[key];
@@ -166,7 +190,7 @@ export const zimbraLog = defineFileFormat({
           ctx.warn(ref, `timestamp out of range: ${line.text.slice(0, 23)}`);
           continue;
         }
-        const body = BODY.exec(record[10] ?? "");
+        const body = splitBody(record[10] ?? "");
         if (!body) {
           ctx.warn(ref, "Zimbra log record without `category - message`");
           continue;

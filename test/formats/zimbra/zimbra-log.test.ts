@@ -83,6 +83,15 @@ describe("zimbra-log: mailbox.log", () => {
   });
 });
 
+describe("zimbra-log on hostile lines", () => {
+  it("a record whose context bracket never closes, 300 KB long, is one located warning (the fuzzer's case 14-153 hung here)", async () => {
+    const line = `2026-11-26 08:00:00,000 INFO  [ImapServer-1] [${"name=a;".repeat(40_000)}x=y imap - user a authenticated\n`;
+    const run = await runParser(zimbraLog, Buffer.from(line), { file: "mailbox.log" });
+    expect(run.items).toEqual([]);
+    expect(run.warnings).toEqual([{ ref: { line: 1 }, message: "Zimbra log record without `category - message`" }]);
+  });
+});
+
 describe("zimbra-log sniff", () => {
   it("takes Zimbra's log4j lines, not another Java application's log4j lines nor a Dovecot log", () => {
     expect(fileFormats.find((format) => format.sniff(fixture("mailbox.log"), "mailbox.log"))?.name).toBe("zimbra-log");
