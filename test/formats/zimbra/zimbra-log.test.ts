@@ -84,8 +84,8 @@ describe("zimbra-log: mailbox.log", () => {
 });
 
 describe("zimbra-log on hostile lines", () => {
-  it("a record whose context bracket never closes, 300 KB long, is one located warning (the fuzzer's case 14-153 hung here)", async () => {
-    const line = `2026-11-26 08:00:00,000 INFO  [ImapServer-1] [${"name=a;".repeat(40_000)}x=y imap - user a authenticated\n`;
+  it("a record whose context bracket never closes (pairs without their semicolons, 240 KB), is one located warning (the fuzzer's case 14-153 hung here)", async () => {
+    const line = `2026-11-26 08:00:00,000 INFO  [ImapServer-1] [${"name=a".repeat(40_000)}x imap - user a authenticated\n`;
     const run = await runParser(zimbraLog, Buffer.from(line), { file: "mailbox.log" });
     expect(run.items).toEqual([]);
     expect(run.warnings).toEqual([{ ref: { line: 1 }, message: "Zimbra log record without `category - message`" }]);
