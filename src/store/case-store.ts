@@ -1,13 +1,13 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
-import { EVENTS, FILES, integer, MESSAGES, META, NOTES, varchar, WARNINGS, type Columns, type InsertOf, type RowOf, type Table } from "../model/columns.js";
+import { DUPLICATES, EVENTS, FILES, integer, MESSAGES, META, NOTES, varchar, WARNINGS, type Columns, type InsertOf, type RowOf, type Table } from "../model/columns.js";
 import type { EventBody, SourceRef } from "../model/events.js";
 import type { MessageBody } from "../model/messages.js";
 import { MailtrailError } from "../model/errors.js";
 import { insertStatement, RowAppender } from "./appender.js";
 import { RowDecoder, type Shape } from "./rows.js";
-import { ANALYSIS_SQL, createTableSql, replaceTableSql, SCHEMA_SQL, SCHEMA_VERSION } from "./schema.js";
+import { ANALYSIS_SQL, createTableSql, LIVE_EVENTS_VIEW_SQL, replaceTableSql, SCHEMA_SQL, SCHEMA_VERSION } from "./schema.js";
 
 export const CASE_FILE = "case.duckdb";
 /**
@@ -242,6 +242,12 @@ export class CaseStore {
   async replaceTable(table: Table, select?: string, params?: DuckDBValue[]): Promise<void> {
     await this.run(replaceTableSql(table));
     if (select !== undefined) await this.run(`INSERT INTO ${table.name} BY NAME ${select}`, params);
+  }
+
+  /** The `live_events` view, for cases ingested before it existed (de-duplication makes it). */
+  async ensureLiveEventsView(): Promise<void> {
+    await this.ensureTable(DUPLICATES);
+    await this.run(LIVE_EVENTS_VIEW_SQL);
   }
 
   /** Creates an analysis table if a case analysed by an older mailtrail lacks it. */
