@@ -260,7 +260,8 @@ class TerminalProgress extends StagedProgress {
     const current = this.tally.current;
     return {
       done: formatBytes(this.tally.readBytes),
-      total: formatBytes(this.tally.totalBytes),
+      // `total` and `value` are cli-progress's own names.
+      whole: formatBytes(this.tally.totalBytes),
       items: `${count(this.tally.doneItems)}/${count(this.tally.totalItems)}`,
       records: count(this.tally.records),
       warnings: count(this.tally.warnings),
@@ -272,7 +273,7 @@ class TerminalProgress extends StagedProgress {
     this.bar = new cliProgress.SingleBar(
       {
         stream: this.stream as unknown as NodeJS.WritableStream,
-        format: "ingest {bar} {percentage}% | {done} of {total} | {items} | {records} records | {warnings} warnings | {file}",
+        format: "ingest {bar} {percentage}% | {done} of {whole} | {items} | {records} records | {warnings} warnings | {file}",
         hideCursor: true,
         clearOnComplete: true,
         noTTYOutput: false,
