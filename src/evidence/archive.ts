@@ -1,7 +1,8 @@
 /**
  * Compressed evidence read in place (docs/architecture.md): `.gz` streamed through gunzip, `.zip` members
  * streamed one by one. Nothing is unpacked to disk. Limits stop decompression bombs; hostile
- * member names (absolute, `..`) are refused, each with a warning, and the rest is read.
+ * member names (absolute, `..`) and members that overlap or lie outside the file are refused,
+ * each with a warning, and the rest is read.
  */
 import { Transform, type Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
@@ -139,8 +140,46 @@ export async function openZip(path: string, limits: ArchiveLimits): Promise<Open
   } catch (error) {
     refused.push({ name: "(central directory)", reason: `damaged zip directory: ${(error as Error).message}` });
   }
-  members.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { zip, members, refused };
+  const kept = refuseOverlaps(members, zip.fileSize, refused);
+  kept.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { zip, members: kept, refused };
+}
+
+/** Size of a local file header before its name (APPNOTE 4.3.7). */
+const LOCAL_HEADER_FIXED = 30;
+
+/**
+ * Members whose data lie outside the file or overlap another member's are refused: a zip of
+ * overlapping members (one compressed kernel referenced by thousands of entries) expands to
+ * terabytes while each member looks modest, and real archivers never write one. A member's
+ * bytes run from its local header to at least header + name + compressed data (the local extra
+ * field, read only when the member is opened, can only make it longer).
+ */
+function refuseOverlaps(members: ZipMember[], fileSize: number, refused: { name: string; reason: string }[]): ZipMember[] {
+  const spans = members.map((member) => {
+    const start = member.entry.relativeOffsetOfLocalHeader;
+    return { member, start, end: start + LOCAL_HEADER_FIXED + member.entry.fileNameLength + member.entry.compressedSize };
+  });
+  const bad = new Map<ZipMember, string>();
+  for (const span of spans) {
+    if (span.end > fileSize) bad.set(span.member, `its data (${span.start}..${span.end}) lie outside the file (${fileSize} bytes)`);
+  }
+  const inFile = spans.filter((span) => !bad.has(span.member)).sort((a, b) => a.start - b.start);
+  let previous: (typeof inFile)[number] | undefined;
+  for (const span of inFile) {
+    if (previous !== undefined && span.start < previous.end) {
+      const reason = "its data overlap another member's (an overlapping-entry zip bomb)";
+      bad.set(span.member, reason);
+      bad.set(previous.member, reason);
+    }
+    if (previous === undefined || span.end > previous.end) previous = span;
+  }
+  if (bad.size === 0) return members;
+  for (const member of members) {
+    const reason = bad.get(member);
+    if (reason !== undefined) refused.push({ name: member.name, reason });
+  }
+  return members.filter((member) => !bad.has(member));
 }
 
 /** A stream of one member's bytes, guarded (declared sizes are checked by yauzl as it reads). */

@@ -14,6 +14,7 @@ import { maildir } from "./mailbox/maildir.js";
 import { mbox } from "./mailbox/mbox.js";
 import { msg } from "./mailbox/msg.js";
 import { pst } from "./mailbox/pst.js";
+import { zimbraLog } from "./zimbra/zimbra-log.js";
 import { cloudTrailCsv } from "./aws/cloudtrail-csv.js";
 import { cloudTrailDigest } from "./aws/cloudtrail-digest.js";
 import { cloudTrailJson } from "./aws/cloudtrail-json.js";
@@ -40,6 +41,7 @@ export const fileFormats: readonly FileFormat[] = [
   msg,
   mbox,
   eml,
+  zimbraLog,
   // AWS: the JSON formats with the most specific keys first (a digest or a CloudWatch export holds CloudTrail-looking text).
   cloudTrailDigest,
   cloudWatchLogs,

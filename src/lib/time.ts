@@ -100,6 +100,11 @@ export function resolveLocalTime(clock: WallClock & { year: number }, zone: stri
   return { ts: naive - before, fit: "missing" };
 }
 
+/** Local wall-clock time in `zone` (UTC when absent) to UTC epoch ms (see resolveLocalTime; LocalClock also counts DST fits). */
+export function wallClockToUtc(clock: WallClock & { year: number }, zone: string | undefined): number {
+  return resolveLocalTime(clock, zone).ts;
+}
+
 /**
  * Local times of one file in one zone, counting those a DST change made ambiguous or impossible,
  * so that the summary can say so (with the file and the count).

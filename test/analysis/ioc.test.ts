@@ -47,7 +47,7 @@ describe("IOC file", () => {
 
 describe("CSV cell neutralisation", () => {
   it("prefixes cells a spreadsheet would run as formulas", () => {
-    for (const cell of ["=1+1", "+1", "-1+1", "@SUM(A1)", "\tx", "\rx"]) expect(neutralizeCell(cell)).toBe(`'${cell}`);
+    for (const cell of ["=1+1", "+1+1", "-1+1", "@SUM(A1)", "\tx", "\rx"]) expect(neutralizeCell(cell)).toBe(`'${cell}`);
     for (const cell of ["2026-11-26T14:00:22.000Z", "alice@agency.example", "a=b"]) expect(neutralizeCell(cell)).toBe(cell);
   });
 });

@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Papa from "papaparse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { unneutralizeCell } from "../../src/output/csv-safe.js";
 import { captureScenario, type Capture } from "./dovecot/capture.js";
 import { dovecotUnavailableReason, removeDovecotState } from "./dovecot/harness.js";
 import { ATTACKER_IPS, PROXIED_ATTACKER_IP, type SessionTruth } from "./dovecot/scenario.js";
@@ -102,7 +103,7 @@ describe.skipIf(gate.skip)(`real Dovecot → mailtrail run${gate.reason ? ` (SKI
       expect(parsed.meta.fields).toEqual([...COLUMNS]);
       // Undo the CSV formula neutralisation (docs/output-contract.md): Dovecot session ids may start with "+".
       const rows = parsed.data.map(
-        (row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, /^'[=+\-@\t\r]/.test(value) ? value.slice(1) : value])) as Row,
+        (row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, unneutralizeCell(value)])) as Row,
       );
       const events = new Map<string, JsonEvent>();
       for (const line of readFileSync(join(out, "timeline.jsonl"), "utf8").split("\n")) {

@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { neutralizeCell } from "../../src/output/csv-safe.js";
 import { writeReport } from "../../src/output/report/index.js";
 import { runCli } from "../cli/run-cli.js";
 import { requireOrSkip } from "./services.js";
@@ -306,8 +307,7 @@ function hostileCase(dir: string): void {
   };
   writeFileSync(join(dir, "findings.json"), JSON.stringify([finding]));
   const csvCell = (value: string): string => `"${value.replace(/"/g, '""')}"`;
-  const neutral = (value: string): string => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
-  const csv = (rows: string[][]): string => rows.map((row) => row.map((cell) => csvCell(neutral(cell))).join(",")).join("\n") + "\n";
+  const csv = (rows: string[][]): string => rows.map((row) => row.map((cell) => csvCell(neutralizeCell(cell))).join(",")).join("\n") + "\n";
   writeFileSync(
     join(dir, "affected-employees.csv"),
     csv([

@@ -118,7 +118,17 @@ export function scanHeaderBlock(buf: Buffer, start: number, end: number, options
     const raw = headerValue(buf, colon + 1, valueEnd, name, fields);
     applyHeader(fields, name, raw);
   }
+  fields.problems = distinctProblems(fields.problems);
   return fields;
+}
+
+/** The same problem many times (a header block of broken words) is one warning, with its count. */
+function distinctProblems(problems: string[]): string[] {
+  if (problems.length < 2) return problems;
+  const counts = new Map<string, number>();
+  for (const problem of problems) counts.set(problem, (counts.get(problem) ?? 0) + 1);
+  if (counts.size === problems.length) return problems;
+  return [...counts].map(([problem, count]) => (count > 1 ? `${problem} (${count} times)` : problem));
 }
 
 /** The unfolded value of a header as text: UTF-8 when it is, else Latin-1 (and a problem noted). */
@@ -140,7 +150,10 @@ function headerValue(buf: Buffer, start: number, end: number, name: string, fiel
       fields.problems.push(`8-bit bytes that are not UTF-8 in ${displayName(name)} header (read as Latin-1)`);
     }
   }
-  return unfold(text).trim();
+  const value = unfold(text).trim();
+  if (value.length <= MAX_HEADER_VALUE) return value;
+  fields.problems.push(`${displayName(name)} header longer than ${MAX_HEADER_VALUE} characters: cut`);
+  return value.slice(0, MAX_HEADER_VALUE);
 }
 
 /** `message-id` → `Message-Id`, for messages to people. */
@@ -275,9 +288,20 @@ export function splitLabels(value: string): string[] {
   return labels;
 }
 
+/** Addresses kept per header field (To, Cc, ...): a header of 100,000 recipients is an attack, not mail. */
+export const MAX_ADDRESSES = 10_000;
+/** Longest header value decoded (addresses, subject, names); the header block itself is bounded by the scanner. */
+export const MAX_HEADER_VALUE = 256 * 1024;
+
 function appendAddresses(existing: Address[] | undefined, value: string, what: string, fields: HeaderFields): Address[] {
   const list = existing ?? [];
-  for (const address of parseAddresses(value, what, fields)) list.push(address);
+  const before = list.length;
+  let dropped = 0;
+  for (const address of parseAddresses(value, what, fields)) {
+    if (list.length < MAX_ADDRESSES) list.push(address);
+    else dropped += 1;
+  }
+  if (dropped > 0) fields.problems.push(`${what} header lists more than ${MAX_ADDRESSES} addresses: ${dropped} not kept (${list.length - before} kept)`);
   return list;
 }
 

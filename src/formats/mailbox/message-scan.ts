@@ -33,6 +33,14 @@ export interface ScanOptions {
 
 export const DEFAULT_MAX_HEADER_BYTES = 1024 * 1024;
 const MAX_PART_HEADER_BYTES = 64 * 1024;
+/**
+ * Multipart containers followed in one message. Real mail nests a few (mixed > alternative >
+ * related); thousands are an attack on the scanner's boundary set. Past this, deeper multiparts
+ * are not followed (their parts are not listed) and the message says so.
+ */
+export const MAX_MULTIPARTS = 100;
+/** Attachments listed for one message; the rest are counted in a warning. */
+export const MAX_ATTACHMENTS = 10_000;
 /** Longest line examined as a possible `From ` line or MIME delimiter. */
 const MAX_PROBE_LINE = 1024;
 
@@ -68,6 +76,9 @@ interface Current {
   contentLengthEnd?: number;
   fromLinesInsideLength: number;
   attachments: AttachmentInfo[];
+  /** Attachments past MAX_ATTACHMENTS, counted only. */
+  attachmentsNotListed: number;
+  multipartsNotFollowed: number;
   problems: string[];
 }
 
@@ -149,6 +160,8 @@ export class MessageScanner {
       partHeaderStart: 0,
       fromLinesInsideLength: 0,
       attachments: [],
+      attachmentsNotListed: 0,
+      multipartsNotFollowed: 0,
       problems: [],
     };
     if (fromLine !== undefined) message.fromLine = fromLine;
@@ -223,7 +236,7 @@ export class MessageScanner {
     const cur = this.cur;
     if (cur !== undefined && base + buf.length - blockStart > limit) {
       const inPart = this.state === "partHeaders";
-      if (!inPart) cur.problems.push(`header block longer than ${limit} bytes: the rest is read as body`);
+      cur.problems.push(`${inPart ? "MIME part header block" : "header block"} longer than ${limit} bytes: the rest is read as body`);
       this.endHeaders(buf, base, blockStart, this.pos, this.pos, inPart);
       return undefined;
     }
@@ -256,7 +269,8 @@ export class MessageScanner {
       return;
     }
     if (fields.contentType?.startsWith("multipart/") && fields.boundary !== undefined) {
-      cur.boundaries.add(fields.boundary);
+      if (cur.boundaries.size < MAX_MULTIPARTS || cur.boundaries.has(fields.boundary)) cur.boundaries.add(fields.boundary);
+      else cur.multipartsNotFollowed += 1;
     } else if (isAttachmentPart(fields)) {
       cur.part = this.openPart(buf, base, fields, bodyStart);
     }
@@ -399,7 +413,8 @@ export class MessageScanner {
     if (name !== undefined) info.filename = name;
     info.contentType = part.fields.contentType ?? "text/plain";
     info.size = estimateDecodedSize(Math.max(0, end - part.bodyStart), part);
-    cur.attachments.push(info);
+    if (cur.attachments.length < MAX_ATTACHMENTS) cur.attachments.push(info);
+    else cur.attachmentsNotListed += 1;
   }
 
   private startMessage(buf: Buffer, base: number, start: number, lineEndRel: number): void {
@@ -430,6 +445,10 @@ export class MessageScanner {
     // The line break before the next `From ` line belongs to the separator, not to a part.
     this.measurePart(cur.part, buf, base);
     this.closePart(end > cur.bodyStart && buf[end - base - 1] === NL ? end - 1 : end, cur);
+    if (cur.multipartsNotFollowed > 0) {
+      cur.problems.push(`more than ${MAX_MULTIPARTS} multipart containers: the parts of deeper ones are not listed`);
+    }
+    if (cur.attachmentsNotListed > 0) cur.problems.push(`more than ${MAX_ATTACHMENTS} attachments: ${cur.attachmentsNotListed} more not listed`);
     if (eof && cur.topBoundary !== undefined && !cur.topClosed) {
       cur.problems.push("message ends without its closing MIME boundary (file truncated?)");
     }

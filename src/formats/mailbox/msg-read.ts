@@ -1,6 +1,7 @@
 /** Outlook .msg files (OLE2 compound files) through @kenjiuno/msgreader, shared by msg, ediscovery and the deep pass. */
 import msgreaderModule, { type FieldsData } from "@kenjiuno/msgreader";
 import type { Address, AttachmentInfo, ParsedMessage } from "../../model/messages.js";
+import { checkCompoundFile } from "./cfb-check.js";
 import { normaliseMessageId, scanHeaderBlock, syntheticMessageId } from "./mail-headers.js";
 
 type MsgReaderClass = typeof msgreaderModule.default;
@@ -21,8 +22,13 @@ export interface MsgFile {
   fields: FieldsData;
 }
 
-/** Parses a whole .msg held in memory; throws when it is not one. */
+/**
+ * Parses a whole .msg held in memory; throws when it is not one. The compound file's structure is
+ * checked first (cfb-check.ts): msgreader itself would loop forever on a looping chain.
+ */
 export function readMsg(data: Buffer): MsgFile {
+  if (!isCfbHead(data)) throw new Error("not a compound file (no OLE2 signature)");
+  checkCompoundFile(data);
   const copy = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
   const reader = new MsgReader(copy);
   const fields = reader.getFileData();

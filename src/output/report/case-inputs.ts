@@ -1,6 +1,7 @@
 /** Reads the small files of a case folder for the report; a missing file is `null`, never an error. */
 import { createReadStream, existsSync, readFileSync } from "node:fs";
 import Papa from "papaparse";
+import { unneutralizeCell } from "../csv-safe.js";
 import { FINDING_IDS_CAP, type EvidenceFile, type ReportFinding, type Table } from "./data.js";
 
 export interface Problems {
@@ -91,13 +92,6 @@ export function readFindings(path: string, problems: Problems): ReportFinding[] 
   });
 }
 
-/** CSV cells were prefixed with `'` where a spreadsheet would run them; the page shows the value. */
-const NEUTRALISED = /^'[=+\-@\t\r]/;
-
-function shown(cell: string): string {
-  return NEUTRALISED.test(cell) ? cell.slice(1) : cell;
-}
-
 /** A CSV file of the case, streamed (affected-employees.csv, exposed-messages.csv). */
 export async function readCsv(path: string, problems: Problems): Promise<Table | null> {
   if (!existsSync(path)) return null;
@@ -108,7 +102,7 @@ export async function readCsv(path: string, problems: Problems): Promise<Table |
   const rows: string[][] = [];
   try {
     for await (const record of parser as AsyncIterable<unknown>) {
-      const cells = Array.isArray(record) ? record.map((cell) => shown(str(cell))) : [];
+      const cells = Array.isArray(record) ? record.map((cell) => unneutralizeCell(str(cell))) : [];
       // The byte order mark spreadsheets need (docs/output-contract.md) is not part of the first column's name.
       if (!columns) columns = cells.map((cell, index) => (index === 0 ? cell.replace(/^\uFEFF/, "") : cell));
       else rows.push(cells);
