@@ -1,4 +1,4 @@
-import { bigint, DUPLICATES, EVENTS, FILES, varchar } from "../model/columns.js";
+import { bigint, DUPLICATES, EVENTS, FILES, pick, varchar, WARNINGS } from "../model/columns.js";
 import type { CaseStore } from "../store/case-store.js";
 import { LIVE_EVENTS_VIEW_SQL } from "../store/schema.js";
 
@@ -25,13 +25,8 @@ const DIFFERENT = `list_filter([${AGREE.map(([name], index) => `CASE WHEN c_${in
 
 /** One record seen with another content under the same id: both kept, the analyst told where. */
 const CONFLICT = {
+  ...pick(WARNINGS, "path", "parser", "line", "offset", "recordId", "member"),
   fileId: bigint().notNull,
-  path: varchar().notNull,
-  parser: varchar(),
-  line: bigint(),
-  offset: bigint(),
-  recordId: varchar(),
-  member: varchar(),
   keptPath: varchar().notNull,
   keptLine: bigint(),
   keptOffset: bigint(),

@@ -38,7 +38,7 @@ function listed(names: readonly string[]): string {
 async function recordedEvidence(dir: string): Promise<string[] | undefined> {
   let store: CaseStore | undefined;
   try {
-    store = await CaseStore.open(dir);
+    store = await CaseStore.open(dir, { readOnly: true });
     const value = await store.getMeta("evidence");
     const parsed = value === undefined ? undefined : (JSON.parse(value) as unknown);
     return Array.isArray(parsed) && parsed.every((entry) => typeof entry === "string") ? (parsed as string[]) : undefined;

@@ -89,7 +89,11 @@ class IngestTally {
   private currentSize = 0;
   private bytesRead: (() => number) | undefined;
 
+  /** Discovery is done: the totals are known. */
+  found = false;
+
   discovered(found: readonly Found[]): void {
+    this.found = true;
     for (const item of found) {
       const size = itemBytes(item);
       this.sizes.set(item, size);
@@ -240,7 +244,9 @@ class PlainProgress extends StagedProgress {
   }
 
   protected onTick(): void {
-    this.print(this.stageName === "ingest" ? this.tally.line() : `${String(this.stageName)}... (${this.elapsed()})`);
+    if (this.stageName === "ingest" && this.tally.found) this.print(this.tally.line());
+    // Before discovery has counted the evidence (a large tree), only the time can be told.
+    else this.print(`${this.stageName === "ingest" ? "ingest: finding the evidence files" : String(this.stageName)}... (${this.elapsed()})`);
   }
 
   protected onStageEnd(line: string): void {

@@ -141,16 +141,16 @@ export class CaseStore {
     return appender;
   }
 
-  /** Opens an existing case without re-parsing anything. */
-  static async open(dir: string): Promise<CaseStore> {
+  /** Opens an existing case without re-parsing anything; `readOnly` for a look that must change nothing (the --out check). */
+  static async open(dir: string, options: { readOnly?: boolean } = {}): Promise<CaseStore> {
     if (!existsSync(join(dir, CASE_FILE))) throw new MailtrailError("NOT_A_CASE", `no case store (${CASE_FILE}) in ${dir}: run 'mailtrail ingest' or 'mailtrail run' first`);
-    const store = await CaseStore.connect(dir);
+    const store = await CaseStore.connect(dir, options.readOnly === true);
     const version = await store.getMeta("schema_version");
     if (version !== String(SCHEMA_VERSION)) throw new MailtrailError("NOT_A_CASE", `case in ${dir} has schema ${version ?? "?"}, this mailtrail needs ${SCHEMA_VERSION}`);
     return store;
   }
 
-  private static async connect(dir: string): Promise<CaseStore> {
+  private static async connect(dir: string, readOnly = false): Promise<CaseStore> {
     try {
       // A bounded buffer pool keeps peak memory flat; large sorts spill to the case folder.
       const instance = await DuckDBInstance.create(join(dir, CASE_FILE), {
@@ -158,6 +158,7 @@ export class CaseStore {
         memory_limit: INGEST_MEMORY_LIMIT,
         temp_directory: join(dir, ".duckdb-tmp"),
         preserve_insertion_order: "false",
+        ...(readOnly ? { access_mode: "READ_ONLY" } : {}),
       });
       return new CaseStore(dir, instance, await instance.connect());
     } catch (error) {

@@ -137,8 +137,11 @@ describe("the --out folder", () => {
     const other = join(work, "other-evidence");
     mkdirSync(other);
     copyFileSync(join(FIXTURES, "dovecot/dovecot-log/dovecot-2.3-debug.log"), join(other, "debug.log"));
+    const before = readFileSync(join(out, "case.duckdb"));
     const refused = await runCli(["ingest", other, "--out", out, "--year", "2026", "--quiet"]);
     expect(refused.code).toBe(2);
+    // Looking at the case to judge it changed nothing (it is opened read-only).
+    expect(readFileSync(join(out, "case.duckdb")).equals(before)).toBe(true);
     expect(refused.stderr).toContain(`--out ${out} holds the case of other evidence (${evidence}): choose another --out, or add --force`);
     // The case is untouched.
     expect(readJson<{ evidence: string[] }>(join(out, "manifest.json")).evidence).toEqual([evidence]);
@@ -254,6 +257,19 @@ describe("the command line", () => {
     expect(result.stdout).toContain("note: dst-logs/mail.log: 2 local times in Europe/Paris fell in a DST change");
     const rows = await readCsvFile(join(out, "timeline.csv"));
     expect(rows.map((row) => row["timestamp"])).toEqual(["2026-10-24T23:59:00.000Z", "2026-10-25T00:30:00.000Z", "2026-10-25T00:45:00.000Z", "2026-10-25T02:10:00.000Z"]);
+  });
+
+  it("a Zimbra log (local times with a year) gets the same DST note", async () => {
+    const logs = join(work, "zimbra-dst");
+    mkdirSync(logs);
+    const line = (stamp: string) => `${stamp},000 WARN  [ImapServer-2] [name=dave@agency.example;ip=10.0.0.5;oip=198.51.100.67;] imap - authentication failed for [dave@agency.example] (invalid password)`;
+    writeFileSync(join(logs, "mailbox.log"), `${[line("2026-03-29 01:30:00"), line("2026-03-29 02:30:00"), line("2026-10-25 02:30:00")].join("\n")}\n`);
+    const out = join(work, "zimbra-dst-out");
+    const result = await runCli(["run", logs, "--out", out, "--tz", "Europe/Paris", "--quiet"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(readJson<{ notes: string[] }>(join(out, "summary.json")).notes).toContain(
+      "zimbra-dst/mailbox.log: 2 local times in Europe/Paris fell in a DST change: 1 happened twice (clocks went back; read as the first); 1 never happened (clocks went forward; read with the offset before the change)",
+    );
   });
 
   it("a log whose lines go back and forth across New Year keeps each line's year (no drift)", async () => {

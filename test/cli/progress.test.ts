@@ -43,6 +43,11 @@ describe("plain progress (off a terminal)", () => {
     const big = file("evidence/big.log", 3_000_000);
     const small = file("evidence/small.log", 1_000_000);
     progress.stage("ingest");
+    // Discovery of a large tree takes time too: the line says what is going on.
+    wait(5000);
+    expect(lines).toEqual(["mailtrail: ingest: finding the evidence files... (5.0 s)\n"]);
+    lines.length = 0;
+    clock = 0;
     progress.observer.discovered?.([big, small]);
     expect(lines).toEqual(["mailtrail: ingest: 2 files and folders to read (3.8 MB)\n"]);
     let read = 0;
