@@ -1,11 +1,12 @@
 /** The subqueries every analysis pass starts from, named through the column table. */
 import { DUPLICATES, EVENTS, MARKS } from "../model/columns.js";
+import { LIVE_EVENTS_SELECT } from "../store/schema.js";
 
 const E = EVENTS.col;
 const D = DUPLICATES.col;
 
-/** Events that are not a duplicate of another (the first location of a record is kept). */
-export const LIVE_EVENTS = `(SELECT * FROM ${EVENTS.name} WHERE ${E.id} NOT IN (SELECT ${D.id} FROM ${DUPLICATES.name}))`;
+/** Events that are not a duplicate of another (the first location of a record is kept); the case's `live_events` view holds the same. */
+export const LIVE_EVENTS = `(${LIVE_EVENTS_SELECT})`;
 
 /**
  * Every copy of every event, named by the id of the copy that was kept: a duplicate's fields can

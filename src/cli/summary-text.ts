@@ -1,5 +1,6 @@
 import type { AffectedRow } from "../analysis/affected.js";
 import type { Summary } from "../output/case-files.js";
+import { leadSentence } from "../output/lead.js";
 import type { CliIo } from "./context.js";
 import type { OutputResult } from "./stages.js";
 
@@ -17,6 +18,8 @@ function humanSummary(command: string, summary: Summary, outDir: string): string
       .join(", ")}`,
     `  attacker events: ${summary.attacker_events}`,
   ];
+  const lead = leadSentence(summary);
+  if (lead) lines.push(`  ${lead}`);
   if (summary.messages.total > 0) lines.push(`  messages in the inventory: ${summary.messages.total} in ${Object.keys(summary.messages.by_mailbox).length} mailboxes`);
   if (summary.affected) lines.push(`  affected people: ${Object.entries(summary.affected).map(([level, count]) => `${level} ${count}`).join(", ")}`);
   if (summary.exposed_messages !== undefined) lines.push(`  messages exposed: ${summary.exposed_messages}; findings: ${summary.findings ?? 0}`);

@@ -14,9 +14,17 @@ import { DEFAULT_LIMITS, gunzipStream, isGzip, isZip, memberStream, openZip, rea
 import { discover, type Found } from "./discover.js";
 import { HashTap, hashFile, hashStream, pathKey } from "../lib/hash.js";
 
+/** Progress of an ingest (src/cli/progress.ts): every call is optional but `fileDone`. */
 export interface IngestObserver {
-  fileStarted(path: string, bytes: number): void;
+  /** Everything discovery found, before any of it is read: what progress is measured against. */
+  discovered?(found: readonly Found[]): void;
+  /** A discovered file, archive or claimed folder is about to be read. */
+  itemStarted?(item: Found): void;
+  /** A readable file (a file, a .gz's content, a zip member) is being parsed; `bytesRead` counts its bytes read so far. */
+  fileStarted?(path: string, bytes: number, bytesRead: () => number): void;
   fileDone(file: FileRow): void;
+  /** A discovered item is read to its end (with every member of an archive or folder). */
+  itemDone?(item: Found): void;
 }
 
 export interface IngestOptions {
@@ -61,10 +69,13 @@ export async function ingest(store: CaseStore, options: IngestOptions): Promise<
   const limits = options.limits ?? DEFAULT_LIMITS;
   const found = await discover(options.roots, options.folderFormats, options.exclude);
   if (found.length === 0) throw new MailtrailError("NO_EVIDENCE", "no evidence files found");
+  options.observer?.discovered?.(found);
   const run = new IngestRun(store, options, limits);
   for (const item of found) {
     run.root = item.root;
+    options.observer?.itemStarted?.(item);
     await run.handle(item);
+    options.observer?.itemDone?.(item);
   }
   store.flush();
   return { files: run.files, notes: run.notes };
@@ -244,7 +255,7 @@ class IngestRun {
 
   private async parseUnit(unit: Unit, encoding: string | undefined): Promise<void> {
     const file = this.newFile(unit.rel, { container: unit.container, size: unit.size, mtime: unit.source.mtime.toISOString() });
-    this.options.observer?.fileStarted(unit.rel, unit.size);
+    this.options.observer?.fileStarted?.(unit.rel, unit.size, () => unit.tap.bytes);
     let format = this.options.forceFormat;
     if (!format) {
       let head: Buffer;

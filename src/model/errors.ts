@@ -25,7 +25,13 @@ export class MailtrailError extends Error {
   }
 }
 
+/**
+ * Errors the user can fix on the command line (exit 2): a bad option, an option file that cannot
+ * be used (IOC file, directory), evidence that does not exist or holds nothing mailtrail reads.
+ */
+const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(["USAGE", "BAD_IOC_FILE", "BAD_DIRECTORY_FILE", "NO_EVIDENCE"]);
+
 export function exitCodeFor(error: unknown): number {
-  if (error instanceof MailtrailError && error.code === "USAGE") return 2;
+  if (error instanceof MailtrailError && USAGE_CODES.has(error.code)) return 2;
   return 1;
 }

@@ -6,7 +6,7 @@ import type { Finding } from "../analysis/findings.js";
 import { ACCESS_ORDER, EXPOSED_MESSAGE, EXPOSED_MESSAGES_SQL } from "../analysis/ledger.js";
 import type { Address, AttachmentInfo, MessageBody } from "../model/messages.js";
 import type { CaseStore } from "../store/case-store.js";
-import { CsvWriter } from "./writer.js";
+import { CsvWriter, DEFAULT_CSV, type CsvOptions } from "./writer.js";
 
 export const AFFECTED_COLUMNS = [
   "employee_id",
@@ -49,8 +49,8 @@ export function writeFindings(outDir: string, findings: readonly Finding[]): voi
   writeFileSync(join(outDir, "findings.json"), `${JSON.stringify(findings, null, 2)}\n`);
 }
 
-export async function writeAffected(outDir: string, rows: readonly AffectedRow[]): Promise<void> {
-  const csv = new CsvWriter(join(outDir, "affected-employees.csv"), AFFECTED_COLUMNS);
+export async function writeAffected(outDir: string, rows: readonly AffectedRow[], csvOptions: CsvOptions = DEFAULT_CSV): Promise<void> {
+  const csv = new CsvWriter(join(outDir, "affected-employees.csv"), AFFECTED_COLUMNS, csvOptions);
   try {
     for (const row of rows) {
       await csv.write([
@@ -83,8 +83,8 @@ function attachmentsCell(deep: AttachmentInfo[] | null, message: MessageBody | u
 }
 
 /** Writes exposed-messages.csv; returns the number of rows. */
-export async function writeExposedMessages(store: CaseStore, outDir: string): Promise<number> {
-  const csv = new CsvWriter(join(outDir, "exposed-messages.csv"), EXPOSED_COLUMNS);
+export async function writeExposedMessages(store: CaseStore, outDir: string, csvOptions: CsvOptions = DEFAULT_CSV): Promise<number> {
+  const csv = new CsvWriter(join(outDir, "exposed-messages.csv"), EXPOSED_COLUMNS, csvOptions);
   let count = 0;
   try {
     for await (const rows of store.streamRows(EXPOSED_MESSAGE, EXPOSED_MESSAGES_SQL)) {

@@ -5,6 +5,7 @@ import { LIVE_EVENTS } from "../analysis/views.js";
 import { bigint, DUPLICATES, EVENTS, FILES, MARKS, MESSAGES, NOTES, pick, varchar, WARNINGS } from "../model/columns.js";
 import { EVENT_KINDS, isCloudKind } from "../model/events.js";
 import type { CaseStore } from "../store/case-store.js";
+import type { IocSummary } from "./lead.js";
 import { LineWriter } from "./writer.js";
 
 const F = FILES.col;
@@ -92,6 +93,8 @@ export interface SummaryExtras {
   exposedMessages?: number;
   /** Facts of the analysis run for people (e.g. messages the deep pass could not re-read). */
   notes?: string[];
+  /** Whether IOCs were given and what the hunts found (once the analysis ran). */
+  ioc?: IocSummary;
 }
 
 export interface Summary {
@@ -102,6 +105,7 @@ export interface Summary {
   warnings: number;
   events_by_kind: Record<string, number>;
   attacker_events: number;
+  ioc?: IocSummary;
   affected?: Record<string, number>;
   findings?: number;
   exposed_messages?: number;
@@ -110,7 +114,14 @@ export interface Summary {
 }
 
 export async function buildSummary(store: CaseStore, extras: SummaryExtras = {}): Promise<Summary> {
-  const fileRows = await store.rows(pick(FILES, "format", "error", "records"), `SELECT ${F.format}, ${F.error}, ${F.records} FROM ${FILES.name}`);
+  const fileRows = await store.rows(pick(FILES, "format", "error"), `SELECT ${F.format}, ${F.error} FROM ${FILES.name}`);
+  // A claimed folder's row already counts its members' records (they are listed too, for their
+  // hashes): each record is counted once, where it was read. A zip's row counts none of its members'.
+  const read = await store.one(
+    COUNT,
+    `SELECT coalesce(sum(f.${F.records}), 0)::BIGINT AS n FROM ${FILES.name} f
+     WHERE NOT EXISTS (SELECT 1 FROM ${FILES.name} c WHERE c.${F.path} = f.${F.container} AND c.${F.parser} IS NOT NULL)`,
+  );
   const containers = new Set(["zip", "unreadable"]);
   const dupRows = await store.rows(
     { path: varchar().notNull, n: bigint().notNull },
@@ -154,12 +165,13 @@ export async function buildSummary(store: CaseStore, extras: SummaryExtras = {})
       unrecognised: fileRows.filter((row) => row.format === "unknown").length,
       failed: fileRows.filter((row) => row.error !== null).length,
     },
-    records: fileRows.reduce((total, row) => total + (row.records ?? 0), 0),
+    records: read?.n ?? 0,
     events,
     duplicates_dropped: { total: duplicates, by_file: byFile },
     warnings: warnings?.n ?? 0,
     events_by_kind: eventsByKind,
     attacker_events: attacker?.n ?? 0,
+    ioc: extras.ioc,
     affected: extras.affected,
     findings: extras.findings,
     exposed_messages: extras.exposedMessages,

@@ -9,7 +9,7 @@ import type { EventBody } from "../model/events.js";
 import type { CaseStore } from "../store/case-store.js";
 import { selectList } from "../store/rows.js";
 import { LIVE_EVENTS } from "../analysis/views.js";
-import { CsvWriter, LineWriter } from "./writer.js";
+import { CsvWriter, DEFAULT_CSV, LineWriter, type CsvOptions } from "./writer.js";
 
 const E = EVENTS.col;
 const F = FILES.col;
@@ -128,8 +128,8 @@ export function messageOf(body: EventBody, detail: string | undefined): string {
   return detail ? `${head}: ${detail}` : head;
 }
 
-export async function writeTimelines(store: CaseStore, outDir: string): Promise<TimelineStats> {
-  const csv = new CsvWriter(join(outDir, "timeline.csv"), TIMELINE_COLUMNS);
+export async function writeTimelines(store: CaseStore, outDir: string, csvOptions: CsvOptions = DEFAULT_CSV): Promise<TimelineStats> {
+  const csv = new CsvWriter(join(outDir, "timeline.csv"), TIMELINE_COLUMNS, csvOptions);
   const jsonl = new LineWriter(join(outDir, "timeline.jsonl"));
   const sketch = new LineWriter(join(outDir, "timesketch.jsonl"));
   const stats: TimelineStats = { events: 0, attackerEvents: 0 };

@@ -39,14 +39,29 @@ export class LineWriter {
   }
 }
 
-/** A CSV file (fast-csv) whose every cell is formula-neutralised. */
+/** How CSV outputs are written (`--no-bom`). */
+export interface CsvOptions {
+  /**
+   * Start the file with a UTF-8 byte order mark (the default): without it Excel reads UTF-8 as the
+   * local code page and every accented name and subject comes out garbled. Scripts may not want it.
+   */
+  bom: boolean;
+}
+
+export const DEFAULT_CSV: CsvOptions = { bom: true };
+
+const BOM = "\uFEFF";
+
+/** A CSV file (fast-csv) whose every cell is formula-neutralised; the header row is written even when no row follows. */
 export class CsvWriter {
   private readonly csv: CsvFormatterStream<Row, Row>;
   private readonly file: WriteStream;
 
-  constructor(path: string, headers: readonly string[]) {
+  constructor(path: string, headers: readonly string[], options: CsvOptions = DEFAULT_CSV) {
     this.file = createWriteStream(path, { encoding: "utf8" });
-    this.csv = format({ headers: [...headers], writeHeaders: true, includeEndRowDelimiter: true });
+    // fast-csv's own writeBOM only comes with the first row: an empty file would have none.
+    if (options.bom) this.file.write(BOM);
+    this.csv = format({ headers: [...headers], writeHeaders: true, alwaysWriteHeaders: true, includeEndRowDelimiter: true });
     this.csv.pipe(this.file);
   }
 

@@ -1,13 +1,13 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
-import { EVENTS, FILES, integer, MESSAGES, META, NOTES, varchar, WARNINGS, type Columns, type InsertOf, type RowOf, type Table } from "../model/columns.js";
+import { DUPLICATES, EVENTS, FILES, integer, MESSAGES, META, NOTES, varchar, WARNINGS, type Columns, type InsertOf, type RowOf, type Table } from "../model/columns.js";
 import type { EventBody, SourceRef } from "../model/events.js";
 import type { MessageBody } from "../model/messages.js";
 import { MailtrailError } from "../model/errors.js";
 import { insertStatement, RowAppender } from "./appender.js";
 import { RowDecoder, type Shape } from "./rows.js";
-import { ANALYSIS_SQL, createTableSql, replaceTableSql, SCHEMA_SQL, SCHEMA_VERSION } from "./schema.js";
+import { ANALYSIS_SQL, createTableSql, LIVE_EVENTS_VIEW_SQL, replaceTableSql, SCHEMA_SQL, SCHEMA_VERSION } from "./schema.js";
 
 export const CASE_FILE = "case.duckdb";
 /**
@@ -141,16 +141,16 @@ export class CaseStore {
     return appender;
   }
 
-  /** Opens an existing case without re-parsing anything. */
-  static async open(dir: string): Promise<CaseStore> {
+  /** Opens an existing case without re-parsing anything; `readOnly` for a look that must change nothing (the --out check). */
+  static async open(dir: string, options: { readOnly?: boolean } = {}): Promise<CaseStore> {
     if (!existsSync(join(dir, CASE_FILE))) throw new MailtrailError("NOT_A_CASE", `no case store (${CASE_FILE}) in ${dir}: run 'mailtrail ingest' or 'mailtrail run' first`);
-    const store = await CaseStore.connect(dir);
+    const store = await CaseStore.connect(dir, options.readOnly === true);
     const version = await store.getMeta("schema_version");
     if (version !== String(SCHEMA_VERSION)) throw new MailtrailError("NOT_A_CASE", `case in ${dir} has schema ${version ?? "?"}, this mailtrail needs ${SCHEMA_VERSION}`);
     return store;
   }
 
-  private static async connect(dir: string): Promise<CaseStore> {
+  private static async connect(dir: string, readOnly = false): Promise<CaseStore> {
     try {
       // A bounded buffer pool keeps peak memory flat; large sorts spill to the case folder.
       const instance = await DuckDBInstance.create(join(dir, CASE_FILE), {
@@ -158,6 +158,7 @@ export class CaseStore {
         memory_limit: INGEST_MEMORY_LIMIT,
         temp_directory: join(dir, ".duckdb-tmp"),
         preserve_insertion_order: "false",
+        ...(readOnly ? { access_mode: "READ_ONLY" } : {}),
       });
       return new CaseStore(dir, instance, await instance.connect());
     } catch (error) {
@@ -242,6 +243,12 @@ export class CaseStore {
   async replaceTable(table: Table, select?: string, params?: DuckDBValue[]): Promise<void> {
     await this.run(replaceTableSql(table));
     if (select !== undefined) await this.run(`INSERT INTO ${table.name} BY NAME ${select}`, params);
+  }
+
+  /** The `live_events` view, for cases ingested before it existed (de-duplication makes it). */
+  async ensureLiveEventsView(): Promise<void> {
+    await this.ensureTable(DUPLICATES);
+    await this.run(LIVE_EVENTS_VIEW_SQL);
   }
 
   /** Creates an analysis table if a case analysed by an older mailtrail lacks it. */

@@ -2,7 +2,7 @@
  * The case store's DDL, derived from the column table (src/model/columns.ts): the order of a
  * table's columns there is its order here and in its appender.
  */
-import { MARKS, sqlIdentifier, STORED_TABLES, type Table } from "../model/columns.js";
+import { DUPLICATES, EVENTS, MARKS, sqlIdentifier, STORED_TABLES, type Table } from "../model/columns.js";
 
 export const SCHEMA_VERSION = 2;
 
@@ -34,3 +34,12 @@ export const SCHEMA_SQL = STORED_TABLES.map(createTableSql).join("\n");
 
 /** Tables analysis rebuilds on every run (so `analyze` can re-run with new IOCs). */
 export const ANALYSIS_SQL = replaceTableSql(MARKS);
+
+/** The view of events without duplicates: what summary.json counts, and what analysts' SQL should start from. */
+export const LIVE_EVENTS_VIEW = "live_events";
+
+/** The events that are not a duplicate of another (the first location of a record is kept). */
+export const LIVE_EVENTS_SELECT = `SELECT * FROM ${EVENTS.name} WHERE ${EVENTS.col.id} NOT IN (SELECT ${DUPLICATES.col.id} FROM ${DUPLICATES.name})`;
+
+/** (Re)creates the view; the duplicates table must exist (de-duplication makes it). */
+export const LIVE_EVENTS_VIEW_SQL = `CREATE OR REPLACE VIEW ${LIVE_EVENTS_VIEW} AS ${LIVE_EVENTS_SELECT};`;

@@ -187,15 +187,17 @@ describe("exit codes and errors (the built binary)", () => {
     const badTz = cli("run", evidence, "--out", join(work, "x"), "--tz", "Mars/Olympus");
     expect(badTz.status).toBe(2);
     expect(badTz.stderr).toContain("unknown time zone 'Mars/Olympus'");
+    // Evidence that is not there, and option files that cannot be used, are the user's to fix: 2.
     const missing = cli("run", join(work, "no-such-folder"), "--out", join(work, "y"));
-    expect(missing.status).toBe(1);
+    expect(missing.status).toBe(2);
     expect(missing.stderr).toContain("evidence path not found");
     const badIoc = join(work, "bad-ioc.txt");
     writeFileSync(badIoc, "not-an-ip\n");
     const iocError = cli("run", evidence, "--out", join(work, "z"), "--ioc", badIoc, "--quiet");
-    expect(iocError.status).toBe(1);
+    expect(iocError.status).toBe(2);
     expect(iocError.stderr).toContain(`${badIoc}:1: "not-an-ip" is not an IP address or CIDR range`);
     const notCase = cli("timeline", work);
+    // A folder without a store is no usage mistake the parser can see: 1.
     expect(notCase.status).toBe(1);
     expect(notCase.stderr).toContain("no case store");
   });
@@ -216,7 +218,11 @@ describe("exit codes and errors (the built binary)", () => {
 
   it("progress goes to stderr as plain lines when not on a terminal, and nothing with --quiet", () => {
     const loud = cli("ingest", evidence, "--out", join(work, "loud"), "--year", "2026");
-    expect(loud.stderr).toContain("mailtrail: evidence/dovecot.log: dovecot-log, 133 records, 0 warnings");
+    const size = ["dovecot.log", "dovecot-debug.log"].reduce((total, name) => total + readFileSync(join(evidence, name)).length, 0);
+    expect(size).toBeLessThan(1_000_000);
+    expect(loud.stderr).toContain(`mailtrail: ingest: 2 files and folders to read (${(size / 1024).toFixed(1)} KB)\n`);
+    expect(loud.stderr).toMatch(/mailtrail: ingest done in \d+\.\d s: 2 files and folders \([\d.]+ KB\), 662 records, 0 warnings\n/);
+    expect(loud.stderr).toMatch(/mailtrail: outputs done in \d+\.\d s\n$/);
     const quiet = cli("ingest", evidence, "--out", join(work, "quiet"), "--year", "2026", "--quiet");
     expect(quiet.stderr).toBe("");
   });

@@ -22,9 +22,14 @@ export async function runCli(args: string[]): Promise<CliResult> {
   return result;
 }
 
-/** Reads a CSV output the way a spreadsheet would (fast-csv, header row as keys). */
+/** A CSV output's text without the UTF-8 byte order mark it starts with (unless --no-bom). */
+export function readCsvText(path: string): string {
+  return readFileSync(path, "utf8").replace(/^\uFEFF/, "");
+}
+
+/** Reads a CSV output the way a spreadsheet would (fast-csv, header row as keys; the BOM is not part of the first column's name). */
 export async function readCsvFile(path: string): Promise<Record<string, string>[]> {
-  const text = readFileSync(path, "utf8");
+  const text = readCsvText(path);
   return new Promise((resolve, reject) => {
     const rows: Record<string, string>[] = [];
     parseString(text, { headers: true })

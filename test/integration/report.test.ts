@@ -325,6 +325,22 @@ function hostileCase(dir: string): void {
   );
 }
 
+describe.skipIf(gate.skip)("the demo case without an IOC", () => {
+  it("opens with the addresses the hunts flagged, not with 'nothing happened'", async () => {
+    const out = join(work, "demo-no-ioc");
+    const result = await runCli(["run", DEMO_EVIDENCE, "--out", out, "--year", "2026", "--quiet"]);
+    expect(result.code, result.stderr).toBe(0);
+    const { page, errors } = await open(join(out, "report.html"));
+    const first = await page.locator("#summary .story p").first().textContent();
+    expect(first).toBe(
+      "No IOC given, so no event is marked as the attacker's; the hunts flagged 6 likely attacker addresses: 198.51.100.23, 127.0.0.66, 127.0.0.68, 127.0.0.69, 192.0.2.10 and 1 more (see findings.json).",
+    );
+    expect(await page.locator("#summary .story").textContent()).not.toContain("no hunt flagged");
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
 describe.skipIf(gate.skip)("a hostile case", () => {
   let dir: string;
   let hostile: Opened;

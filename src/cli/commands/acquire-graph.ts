@@ -42,7 +42,9 @@ export function acquireGraphCommand(context: CliContext) {
         .option("cloud", { type: "string", choices: ["global", "usgov", "china"], default: "global", describe: "national cloud" })
         .option("graph-url", { type: "string", describe: "Graph root URL (national cloud or compatible endpoint); overrides --cloud" })
         .option("certificate", { type: "string", describe: "PEM file with the app's certificate and private key" })
-        .option("device-code", { type: "boolean", describe: "sign in interactively with a device code" }),
+        .option("device-code", { type: "boolean", describe: "sign in interactively with a device code" })
+        .example("MAILTRAIL_GRAPH_CLIENT_SECRET=... $0 acquire graph --tenant contoso.onmicrosoft.com --client-id <app id> --since 2026-11-01", "sign-ins, directory and audit log since 1 November, with an app secret")
+        .example("$0 acquire graph --tenant <id> --client-id <app id> --device-code --what signins", "sign-ins only, signing in at the terminal"),
     handler: async (args) => {
       const redactor = new Redactor();
       const choice = chooseGraphAuth(process.env, { ...(args.certificate !== undefined ? { certificate: args.certificate } : {}), ...(args["device-code"] === true ? { deviceCode: true } : {}) }, redactor);

@@ -65,7 +65,9 @@ export function acquireImapCommand(context: CliContext) {
         .option("insecure", { type: "boolean", default: false, describe: "accept a certificate that does not verify (self-signed)" })
         .option("user", { type: "string", demandOption: true, describe: "login; password from MAILTRAIL_IMAP_PASSWORD (else a prompt) or an OAuth2 token from MAILTRAIL_IMAP_ACCESS_TOKEN" })
         .option("out", { type: "string", describe: "output folder (default ./mailtrail-acquisition/<host>); rerun with the same folder to resume" })
-        .option("folders", { type: "string", array: true, describe: "folders to take, as globs (* any, % one level); default all" }),
+        .option("folders", { type: "string", array: true, describe: "folders to take, as globs (* any, % one level); default all" })
+        .example("MAILTRAIL_IMAP_PASSWORD=... $0 acquire imap --host mail.example.org --user alice --out acq/alice", "copy alice's mailbox over TLS (993), read-only")
+        .example("$0 acquire imap --host 10.0.0.5 --starttls --insecure --user bob --folders INBOX 'Sent*'", "only some folders, from a server with a self-signed certificate"),
     handler: async (args) => {
       const redactor = new Redactor();
       const security: ImapSecurity = args.starttls === true ? "starttls" : args.plain === true ? "plain" : "tls";

@@ -7,7 +7,13 @@ export function acquireCommand(context: CliContext) {
   return defineCommand({
     command: "acquire",
     describe: "collect evidence over IMAP or from Microsoft Graph (read-only)",
-    builder: (argv) => argv.command(acquireImapCommand(context)).command(acquireGraphCommand(context)).demandCommand(1, "name a source: imap or graph"),
+    builder: (argv) =>
+      argv
+        .command(acquireImapCommand(context))
+        .command(acquireGraphCommand(context))
+        .demandCommand(1, "name a source: imap or graph")
+        .example("$0 acquire imap --host mail.example.org --user alice", "one account's mail over IMAP (see 'mailtrail acquire imap --help')")
+        .example("$0 acquire graph --tenant <id> --client-id <app id>", "Entra sign-ins, the directory and the audit log (see 'mailtrail acquire graph --help')"),
     // Never reached: a source must be named.
     handler: () => undefined,
   });

@@ -10,7 +10,7 @@ import { headText } from "../../lib/text.js";
 import { mapDovecotMessage, mapExporterEvent, type DovecotPrefix, type MapResult } from "./mapping.js";
 import { recordContext } from "../build.js";
 import { TIME } from "../wording.js";
-import { monthIndex, tai64nToMs, wallClockToUtc, YearResolver } from "../../lib/time.js";
+import { LocalClock, monthIndex, tai64nToMs, YearResolver } from "../../lib/time.js";
 
 // Transport prefixes. Each captures the timestamp pieces and leaves the rest in the last group.
 const CLASSIC = /^([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))? (.*)$/;
@@ -37,7 +37,7 @@ interface Stamp {
 class StampReader {
   constructor(
     private readonly years: YearResolver,
-    private readonly zone: string | undefined,
+    private readonly clock: LocalClock,
   ) {}
 
   read(line: string): Stamp | undefined {
@@ -47,7 +47,7 @@ class StampReader {
       const month = m ? monthIndex(m[1] as string) : undefined;
       if (!m || month === undefined) return undefined;
       const year = this.years.yearFor(month);
-      const ts = wallClockToUtc(
+      const ts = this.clock.toUtc(
         {
           year,
           month,
@@ -57,7 +57,6 @@ class StampReader {
           second: Number(m[5]),
           millis: m[6] ? Math.floor(Number(`0.${m[6]}`) * 1000) : 0,
         },
-        this.zone,
       );
       return { ts, rest: m[7] as string };
     }
@@ -84,7 +83,7 @@ class StampReader {
       }
       const local = LOCAL_YEAR.exec(line);
       if (local) {
-        const ts = wallClockToUtc(
+        const ts = this.clock.toUtc(
           {
             year: Number(local[1]),
             month: Number(local[2]) - 1,
@@ -94,7 +93,6 @@ class StampReader {
             second: Number(local[6]),
             millis: local[7] ? Math.floor(Number(`0.${local[7]}`) * 1000) : 0,
           },
-          this.zone,
         );
         return { ts, rest: local[8] as string };
       }
@@ -144,7 +142,7 @@ export const dovecotLog = defineFileFormat({
   name: "dovecot-log",
   description: "Dovecot 2.x log: log_path file, syslog (classic, RFC 3339, RFC 5424), journald, TAI64N; 2.3 and 2.4",
   sniff(head) {
-    const reader = new StampReader(new YearResolver(2000, new Date(0)), undefined);
+    const reader = new StampReader(new YearResolver(2000, new Date(0)), new LocalClock(undefined));
     const lines = headText(head).split("\n", 400);
     // A log is mostly timestamped lines (other programs' included); a document quoting a few
     // Dovecot lines between prose is not a log.
@@ -163,7 +161,8 @@ export const dovecotLog = defineFileFormat({
   },
   async *parse(source, ctx: FileContext): AsyncGenerator<ParsedItem> {
     const years = new YearResolver(ctx.options.year, source.mtime);
-    const reader = new StampReader(years, ctx.options.tz);
+    const clock = new LocalClock(ctx.options.tz);
+    const reader = new StampReader(years, clock);
     let foreignLines = 0;
     let commentLines = 0;
     let sawYearless = false;
@@ -225,6 +224,8 @@ export const dovecotLog = defineFileFormat({
     if (sawYearless && years.inferred) {
       ctx.note(`${source.file}: timestamps have no year; year inferred as ${years.firstYear} from the file time (use --year to set it)`);
     }
+    const dst = clock.dstNote(source.file);
+    if (dst) ctx.note(dst);
     if (sawYearless && !ctx.options.tz) ctx.note(`${source.file}: timestamps have no zone; read as UTC (use --tz to set it)`);
   },
 });

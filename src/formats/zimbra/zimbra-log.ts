@@ -14,7 +14,7 @@ import { defineFileFormat, type ParsedItem } from "../../model/format.js";
 import { readLineBatches } from "../../lib/lines.js";
 import { normalizeIp } from "../../lib/ip.js";
 import { headText } from "../../lib/text.js";
-import { wallClockToUtc } from "../../lib/time.js";
+import { LocalClock } from "../../lib/time.js";
 import { recordContext } from "../build.js";
 import { TIME } from "../wording.js";
 
@@ -155,6 +155,7 @@ export const zimbraLog = defineFileFormat({
   },
   async *parse(source, ctx): AsyncGenerator<ParsedItem> {
     const zone = ctx.options.tz;
+    const clock = new LocalClock(zone);
     let records = 0;
     let cut = 0;
     // A record is yielded when the next one starts: the lines between belong to it.
@@ -185,7 +186,7 @@ export const zimbraLog = defineFileFormat({
         const done = flush();
         if (done !== undefined) yield done;
         const [year, month, day, hour, minute, second, millis] = record.slice(1, 8).map(Number) as [number, number, number, number, number, number, number];
-        const ts = wallClockToUtc({ year, month: month - 1, day, hour, minute, second, millis }, zone);
+        const ts = clock.toUtc({ year, month: month - 1, day, hour, minute, second, millis });
         if (!Number.isFinite(ts) || month < 1 || month > 12 || day < 1 || day > 31) {
           ctx.warn(ref, `timestamp out of range: ${line.text.slice(0, 23)}`);
           continue;
@@ -202,6 +203,8 @@ export const zimbraLog = defineFileFormat({
     const last = flush();
     if (last !== undefined) yield last;
     if (cut > 0) ctx.note(`${source.file}: ${cut} stack-trace line(s) beyond ${MAX_CONTINUATION_LINES} per record not kept`);
+    const dst = clock.dstNote(source.file);
+    if (dst) ctx.note(dst);
     if (records > 0 && !zone) ctx.note(`${source.file}: timestamps have no zone; read as UTC (use --tz to set it)`);
   },
 });

@@ -103,7 +103,8 @@ export async function readCsv(path: string, problems: Problems): Promise<Table |
   try {
     for await (const record of parser as AsyncIterable<unknown>) {
       const cells = Array.isArray(record) ? record.map((cell) => unneutralizeCell(str(cell))) : [];
-      if (!columns) columns = cells;
+      // The byte order mark spreadsheets need (docs/output-contract.md) is not part of the first column's name.
+      if (!columns) columns = cells.map((cell, index) => (index === 0 ? cell.replace(/^\uFEFF/, "") : cell));
       else rows.push(cells);
     }
   } catch (error) {

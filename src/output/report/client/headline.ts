@@ -1,5 +1,6 @@
 /** "What happened": the story in words, the key figures and the attacker's addresses. */
 import type { AttackerAddress } from "../data.js";
+import { leadSentence } from "../../lead.js";
 import { LEVELS, section, type Report } from "./context.js";
 import { add, el } from "./dom.js";
 import { fmt, listText, plural, time } from "./format.js";
@@ -9,7 +10,9 @@ function story(report: Report): HTMLElement {
   const { data, COL, str, compromised } = report;
   const node = el("div", "story");
   if (data.attacker.length === 0) {
-    add(node, el("p", undefined, "No activity in this case is marked as the attacker's: no indicator matched and no hunt flagged an event. That does not prove there was no intrusion; see what the analysis could not see, below."));
+    // What the hunts found comes first: without IOCs nothing is marked, which is not "nothing happened".
+    const lead = leadSentence({ attacker_events: report.attackerEvents, ioc: report.summary["ioc"] });
+    add(node, el("p", "lead", lead ?? "No activity in this case is marked as the attacker's. That does not prove there was no intrusion: see the findings and what the analysis could not see, below."));
     return node;
   }
   const r = data.range;
