@@ -311,6 +311,11 @@ class IngestRun {
       warn: (ref: RecordRef, message: string) => {
         pendingWarnings.push({ target: fileOf(ref), ref, message });
       },
+      fail: (ref: RecordRef, message: string) => {
+        const target = fileOf(ref);
+        target.error ??= message;
+        pendingWarnings.push({ target, ref, message });
+      },
       note: (message: string) => {
         this.notes.push(message);
       },

@@ -51,6 +51,7 @@ const DETAIL_PLACEHOLDERS = {
   app_consent: ["operation", "app", "permissions"],
   mailbox_search: ["query"],
   audit_other: ["workload", "operation", "objectId"],
+  admin_cmdlet: ["operation", "identity", "parameters"],
   sign_in: ["clientApp", "target", "app", "place", "errorCode", "failureReason"],
   acquisition_run: ["tenant", "what", "since", "until", "records", "status", "endedAt"],
 } as const satisfies Record<string, readonly string[]>;

@@ -54,6 +54,12 @@ export interface ParseOptions {
 export interface FileContext {
   /** A record that is mine but malformed: counted, reported with its location; parsing goes on. */
   warn(ref: RecordRef, message: string): void;
+  /**
+   * The file (or folder member) is mine but could not be read at all (a PST that does not open,
+   * a .msg that is not one): a located warning, and the file counts as failed, not parsed.
+   * Optional for callers outside the pipeline; parsers call it through `unreadable()`.
+   */
+  fail?(ref: RecordRef, message: string): void;
   /** A fact about the whole run for the summary (e.g. "year inferred as 2026 for x.log"). */
   note(message: string): void;
   options: ParseOptions;
@@ -68,6 +74,12 @@ export interface FolderContext extends FileContext {
 }
 
 export type ParsedItem = ParsedEvent | ParsedMessage;
+
+/** Reports a file that is mine but unreadable: `ctx.fail` where the caller counts failures, else a warning. */
+export function unreadable(ctx: FileContext, ref: RecordRef, message: string): void {
+  if (ctx.fail !== undefined) ctx.fail(ref, message);
+  else ctx.warn(ref, message);
+}
 
 export interface FileFormat {
   kind: "file";

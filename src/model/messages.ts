@@ -29,8 +29,13 @@ export interface MessageBody {
   syntheticId?: boolean;
   uid?: number;
   uidValidity?: number;
-  /** `Date:` header, UTC epoch ms. */
+  /** `Date:` header, UTC epoch ms (a .msg: its submit time). */
   date?: number;
+  /**
+   * Set when `date` is not the message's own sending date: a draft or unsent item is dated by
+   * the first of its `delivery time`, `creation time`, `last modification time` in the store.
+   */
+  dateSource?: "delivery time" | "creation time" | "last modification time";
   /** When it arrived in the mailbox: newest Received:, else mbox From line, else delivery time. */
   received?: number;
   from?: Address[];

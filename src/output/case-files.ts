@@ -160,7 +160,8 @@ export async function buildSummary(store: CaseStore, extras: SummaryExtras = {})
   return {
     files: {
       total: fileRows.length,
-      parsed: fileRows.filter((row) => row.format && !containers.has(row.format) && row.format !== "unknown").length,
+      // A file that could not be read (or stopped part way) is failed, never parsed as well.
+      parsed: fileRows.filter((row) => row.format && !containers.has(row.format) && row.format !== "unknown" && row.error === null).length,
       unrecognised: fileRows.filter((row) => row.format === "unknown").length,
       failed: fileRows.filter((row) => row.error !== null).length,
     },

@@ -6,7 +6,10 @@ import type { FileContext, FileFormat, FileSource, FolderContext, FolderFormat, 
 
 export interface ParserRun {
   items: ParsedItem[];
+  /** Every warning, those of `ctx.fail` included. */
   warnings: { ref: RecordRef; message: string }[];
+  /** What `ctx.fail` reported: the file (or member) could not be read at all. */
+  failures: { ref: RecordRef; message: string }[];
   notes: string[];
 }
 
@@ -32,10 +35,14 @@ export async function runParser(
   data: Buffer,
   options: { file?: string; chunkSize?: number; parse?: ParseOptions; mtime?: Date } = {},
 ): Promise<ParserRun> {
-  const run: ParserRun = { items: [], warnings: [], notes: [] };
+  const run: ParserRun = { items: [], warnings: [], failures: [], notes: [] };
   const source = bufferSource(data, options.file ?? "input", options.chunkSize, options.mtime);
   const ctx: FileContext = {
     warn: (ref: RecordRef, message: string) => run.warnings.push({ ref, message }),
+    fail: (ref: RecordRef, message: string) => {
+      run.warnings.push({ ref, message });
+      run.failures.push({ ref, message });
+    },
     note: (message: string) => run.notes.push(message),
     options: options.parse ?? {},
   };
@@ -65,11 +72,15 @@ export async function runFolderParser(
   dir: string,
   options: { file?: string; parse?: ParseOptions; chunkSize?: number; mtime?: Date } = {},
 ): Promise<ParserRun & { members: string[] }> {
-  const run: ParserRun & { members: string[] } = { items: [], warnings: [], notes: [], members: [] };
+  const run: ParserRun & { members: string[] } = { items: [], warnings: [], failures: [], notes: [], members: [] };
   const source: FolderSource = { file: options.file ?? dir, path: dir, mtime: options.mtime ?? statSync(dir).mtime };
   const chunkSize = options.chunkSize;
   const ctx: FolderContext = {
     warn: (ref: RecordRef, message: string) => run.warnings.push({ ref, message }),
+    fail: (ref: RecordRef, message: string) => {
+      run.warnings.push({ ref, message });
+      run.failures.push({ ref, message });
+    },
     note: (message: string) => run.notes.push(message),
     options: options.parse ?? {},
     openMember: (abs: string) => {

@@ -1,6 +1,7 @@
 /**
- * Dovecot 2.x logs: its own log file (`log_path`, `log_timestamp` with or without a year), classic
- * and RFC 3339/5424 syslog, journald short-iso, TAI64N (multilog), with 2.3 and 2.4 wording.
+ * Dovecot logs: its own log file (`log_path`, `log_timestamp` with or without a year), classic
+ * and RFC 3339/5424 syslog, journald short-iso, TAI64N (multilog), with 2.3 and 2.4 wording and
+ * the 1.x forms still met in old archives (`dovecot: auth(default): ...`, `dovecot-auth: pam_unix`).
  */
 import { defineFileFormat, type FileContext, type ParsedItem } from "../../model/format.js";
 import type { RecordRef } from "../../model/events.js";
@@ -22,7 +23,10 @@ const SYSLOG_HEAD = /^(\S+) ([\w.\/-]+)(?:\[(\d+)\])?: (.*)$/;
 // Dovecot's own prefix: `process[(paren)][<pid>][<session>]: [Level: ]text`.
 const DOVECOT_PREFIX = /^([a-z][\w-]*)(?:\(([^)]*)\))?(?:<(\d+)>)?(?:<([^>]*)>)?: (?:(Info|Debug|Warning|Error|Fatal|Panic): )?(.*)$/;
 const PAM_PREFIX = "pam_unix(dovecot:auth)";
-const KNOWN_PROCESS = /^(?:imap|pop3|imap-login|pop3-login|submission|submission-login|managesieve|managesieve-login|lmtp|lda|auth|auth-worker|master|config|log|anvil|stats|doveadm|indexer|indexer-worker|dict|director|replicator|aggregator|quota-status|lmtp-proxy)$/;
+// Every `<service>-login` process (imap, pop3, submission, managesieve, imap-urlauth, custom ones).
+const KNOWN_PROCESS = /^(?:[a-z][\w-]*-login|imap|pop3|submission|managesieve|lmtp|lda|auth|auth-worker|master|config|log|anvil|stats|doveadm|indexer|indexer-worker|dict|director|replicator|aggregator|quota-status|lmtp-proxy)$/;
+/** Dovecot 1.x through syslog repeats its name before the process: `dovecot: auth(default): ...`. */
+const INNER_DOVECOT = /^dovecot: (?=[a-z][\w-]*(?:\([^)]*\))?: )/;
 
 interface Stamp {
   ts: number;
@@ -103,11 +107,11 @@ function dovecotPart(rest: string): { text: string; foreign: boolean } {
   if (direct && KNOWN_PROCESS.test(direct[1] as string)) return { text: rest, foreign: false };
   // multilog and some syslogs write the ident without a host: `dovecot-auth: pam_unix(...)`.
   const bareIdent = /^[\w.\/-]*dovecot[\w.\/-]*(?:\[\d+\])?: (.*)$/i.exec(rest);
-  if (bareIdent) return { text: bareIdent[1] as string, foreign: false };
+  if (bareIdent) return { text: (bareIdent[1] as string).replace(INNER_DOVECOT, ""), foreign: false };
   const syslog = SYSLOG_HEAD.exec(rest);
   if (syslog) {
     const ident = syslog[2] as string;
-    const text = syslog[4] as string;
+    const text = (syslog[4] as string).replace(INNER_DOVECOT, "");
     if (/dovecot/i.test(ident)) return { text, foreign: false };
     // PAM through Dovecot logs under the `auth` ident: `pam_unix(dovecot:auth): authentication failure; ...`
     if (text.startsWith(PAM_PREFIX)) return { text, foreign: false };

@@ -54,8 +54,10 @@ function num(value: string | undefined): number | undefined {
 }
 
 function protocolOfProcess(process: string): string | undefined {
+  const login = process.endsWith("-login");
   const base = process.replace(/-login$/, "");
-  return ["imap", "pop3", "submission", "managesieve", "lmtp", "lda"].includes(base) ? base : undefined;
+  // Any `<service>-login` names the service it logs in to (imap-urlauth, a custom one).
+  return ["imap", "pop3", "submission", "managesieve", "lmtp", "lda"].includes(base) || login ? base : undefined;
 }
 
 /** `name=Thunderbird, version=115.6.0` (ID sent) or `("name" "Thunderbird" "version" "115.6.0")` (ID command). */
@@ -85,6 +87,8 @@ function userAgentOf(client: { name?: string; version?: string }): string | unde
 }
 
 const LOGIN_FAILURE = /auth failed|authorization failed|user disabled|password expired|auth_failed|authorization_failed/;
+/** A login process's reason group right before its elements: `... (auth failed, 1 attempts in 2 secs): user=<...`. */
+const DISCONNECT_GROUP = /\((?:auth failed|no auth attempts|authorization failed|disconnected|client didn't finish|tried to use|user disabled|password expired|internal failure|aborted|proxy dest)[^()]*\)(?: \([a-z_]+\))?: (?:user|rip|method)=/;
 
 /** The disconnect reason group of a login process line: `(auth failed, 3 attempts in 44 secs)`. */
 function disconnectReason(head: string): { reason: string; attempts?: number; secs?: number } {
@@ -125,7 +129,9 @@ function mapLoginProcess(text: string, c: LineContext): MapResult {
     const at = recordContext({ ts: c.ts, tsDesc: TIME.client_id, action: "ID sent", ref: c.ref, clientIp: el["rip"] || undefined, clientPort: num(el["rport"]), userAgent: userAgentOf(client), sessionId: session, keys: sessionKeys(session) });
     return at.other({ detail: idPart, extra: { protocol, originatingIp: client.originatingIp, originatingPort: client.originatingPort } });
   }
-  if (/^(Disconnected|Aborted login|Login aborted)\b/.test(text)) {
+  // Any wording before the reason group (`Disconnected`, `Aborted login`, `Login aborted`, and
+  // submission-login's `Client has quit the connection`, `Remote closed connection`, ...).
+  if (/^(Disconnected|Aborted login|Login aborted)\b/.test(text) || DISCONNECT_GROUP.test(text)) {
     // Elements follow the last `): ` (the reason may itself contain colons and parentheses).
     const cuts = [...text.matchAll(/\): (?=user=|rip=|method=)/g)];
     const cut = cuts.length > 0 ? (cuts[cuts.length - 1]?.index ?? -1) : -1;
@@ -146,7 +152,8 @@ function mapLoginProcess(text: string, c: LineContext): MapResult {
 
 /** `passwd-file(user,1.2.3.4,<session>): Password mismatch` and 2.4 `auth(user,ip,sasl:x)<session>: sql: ...`. */
 function mapAuth(text: string, c: LineContext): MapResult {
-  const passdb = /([a-z][\w-]*)\(([^,()]*),([^,()]*)(?:,<([^>]*)>)?\): (.*)$/.exec(text);
+  // `ldap(user,ip,)`: an empty session after the comma (LDAP bind failures).
+  const passdb = /([a-z][\w-]*)\(([^,()]*),([^,()]*)(?:,(?:<([^>]*)>)?)?\): (.*)$/.exec(text);
   let user: string | undefined;
   let ip: string | undefined;
   let session: string | undefined;
@@ -169,12 +176,16 @@ function mapAuth(text: string, c: LineContext): MapResult {
   } else {
     return otherEvent(text, c);
   }
-  const failure = /password mismatch|unknown user|authentication failure|pam_authenticate\(\) failed|user disabled|password expired/i.test(message);
+  const failure = /password mismatch|unknown user|authentication failure|pam_authenticate\(\) failed|user disabled|password expired|invalid credentials/i.test(message);
   if (!failure) return otherEvent(text, c);
-  const action = /unknown user/i.test(message) ? "Unknown user" : "Password mismatch";
+  // PAM's "User not known to the underlying authentication module" is an unknown user too.
+  const action = /unknown user|user not known/i.test(message) ? "Unknown user" : "Password mismatch";
+  // logwatch-style summaries count repeats: `...: 2 Time(s)`.
+  const repeated = / ?: (\d+) Time\(s\)$/.exec(message);
+  const reason = (repeated ? message.slice(0, repeated.index) : message).replace(/\s*\((?:given password|SHA1 of given password)[^)]*\)/i, "");
   const at = recordContext({ ts: c.ts, tsDesc: TIME.auth_failure, action, ref: c.ref, result: "failure", user: user || undefined, clientIp: ip || undefined, sessionId: session || undefined, keys: sessionKeys(session) });
   // With auth_verbose_passwords the given password (or its hash) follows: never carry it on.
-  return at.auth({ method: driver, failureReason: message.replace(/\s*\((?:given password|SHA1 of given password)[^)]*\)/i, "") });
+  return at.auth({ method: driver, failureReason: reason, attempts: repeated ? Number(repeated[1]) : undefined });
 }
 
 const MAIL_LOG_KEYS = ["box", "uid", "msgid", "size", "vsize", "from", "subject", "flags"] as const;
@@ -356,13 +367,12 @@ function otherEvent(text: string, c: LineContext): ParsedEvent {
   return recordContext({ ts: c.ts, tsDesc: TIME.log, action, ref: c.ref, user, sessionId: session, keys: sessionKeys(session) }).other({ detail: text });
 }
 
-const LOGIN_PROCESSES = new Set(["imap-login", "pop3-login", "submission-login", "managesieve-login"]);
 const MAIL_PROCESSES = new Set(["imap", "pop3", "lmtp", "lda", "doveadm", "submission", "managesieve", "indexer-worker"]);
 
 /** Maps one Dovecot message (prefix already split off). `stats` lines are handled by the caller. */
 export function mapDovecotMessage(text: string, c: LineContext): MapResult {
   const process = c.prefix.process;
-  if (LOGIN_PROCESSES.has(process)) return mapLoginProcess(text, c);
+  if (process.endsWith("-login")) return mapLoginProcess(text, c);
   if (process === "auth" || process === "auth-worker") return mapAuth(text, c);
   if (MAIL_PROCESSES.has(process)) return mapMailProcess(text, c);
   return otherEvent(text, c);

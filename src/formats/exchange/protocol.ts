@@ -91,12 +91,18 @@ export function parseContext(context: string): Record<string, string> {
   return out;
 }
 
-/** The status of the response in `R=`: IMAP `tag OK|NO|BAD ...`, POP3 `+OK` / `-ERR`. */
+/**
+ * The status of the response in `R=`: IMAP `tag OK|NO|BAD ...`, POP3 `+OK` / `-ERR`, and the bare
+ * `OK` / `NO` / `BAD` (no tag) some Exchange builds write for LOGIN and AUTHENTICATE.
+ */
 export function responseResult(response: string | undefined, protocol: Protocol | undefined): Result | undefined {
   if (response === undefined) return undefined;
   const text = response.trim();
   if (text.startsWith("+OK")) return "success";
   if (text.startsWith("-ERR")) return "failure";
+  const bare = /^(OK|NO|BAD)\b/i.exec(text)?.[1]?.toUpperCase();
+  if (bare === "OK") return "success";
+  if (bare === "NO" || bare === "BAD") return "failure";
   if (protocol === "pop3") return undefined;
   const status = /^\S+ (OK|NO|BAD)\b/i.exec(text)?.[1]?.toUpperCase();
   if (status === "OK") return "success";
@@ -107,7 +113,7 @@ export function responseResult(response: string | undefined, protocol: Protocol 
 /** The text of a response after its status (`LOGIN failed.`), for the failure reason. */
 function responseText(response: string | undefined): string | undefined {
   if (!response) return undefined;
-  const m = /^(?:\S+ (?:OK|NO|BAD)|\+OK|-ERR)\s*(.*)$/i.exec(response.trim());
+  const m = /^(?:(?:\S+ )?(?:OK|NO|BAD)\b|\+OK|-ERR)\s*(.*)$/i.exec(response.trim());
   const text = (m ? m[1] : response)?.trim();
   return text || undefined;
 }

@@ -45,6 +45,8 @@ const SENTINEL_NAMES: ReadonlyMap<string, string> = new Map([
   ["OfficeId", "Id"],
   ["AzureActiveDirectory_EventType", "AzureActiveDirectoryEventType"],
   ["SendonBehalfOfUserMailboxGuid", "SendOnBehalfOfUserMailboxGuid"],
+  // Search-UnifiedAuditLog's own columns, in a flattened export without AuditData.
+  ["UserIds", "UserId"],
 ]);
 
 /** Sentinel columns that duplicate another one (`UserId_`) or only describe the table. */
@@ -398,6 +400,7 @@ function configEvent(record: Obj, c: Common, issues: string[]): ParsedEventOf<Ma
       parameters,
     });
   }
+  if (operation === "Set-CASMailbox") return casMailboxEvent(record, c, issues);
   if (operation === "Set-Mailbox") {
     const parameters = nameValues(record, "Parameters", issues) ?? {};
     const forwarding = FORWARDING_PARAMETERS.some((name) => parameters[name] !== undefined);
@@ -405,8 +408,8 @@ function configEvent(record: Obj, c: Common, issues: string[]): ParsedEventOf<Ma
     const grantee = forwarding ? (smtp(parameters.ForwardingSmtpAddress) ?? parameters.ForwardingAddress) : delegate;
     const names = Object.keys(parameters).filter((name) => name !== "Identity");
     return buildMailboxConfig(at, {
-      mailbox: mailboxOf(parameters.Identity) ?? at.mailbox,
-      detail: DETAIL.set_mailbox({ identity: parameters.Identity, parameters: names.join(", ") })?.trim(),
+      mailbox: mailboxOf(parameters.Identity) ?? cmdletMailbox(operation, parameters) ?? at.mailbox,
+      detail: DETAIL.set_mailbox({ identity: parameters.Identity, parameters: names.length > 0 ? names.join(", ") : undefined })?.trim(),
       change: forwarding ? "forwarding" : delegate !== undefined ? "permission" : "other",
       target: parameters.Identity ?? str(record, "ObjectId", issues),
       grantee,
@@ -464,11 +467,84 @@ function searchEvent(record: Obj, c: Common, issues: string[]): ParsedEventOf<Se
   return c.at.search({ detail: DETAIL.mailbox_search({ query: query || undefined }), query });
 }
 
+/** Longest parameter list written into a detail line (the event keeps every parameter whole). */
+const MAX_DETAIL_PARAMETERS = 300;
+
+/** `Name=Value, ...` of a cmdlet's parameters (Identity is named apart). */
+function parameterSummary(parameters: Record<string, string>): string | undefined {
+  const text = Object.entries(parameters)
+    .filter(([name]) => name !== "Identity")
+    .map(([name, value]) => `${name}=${value}`)
+    .join(", ");
+  if (text.length === 0) return undefined;
+  return text.length > MAX_DETAIL_PARAMETERS ? `${text.slice(0, MAX_DETAIL_PARAMETERS - 1)}…` : text;
+}
+
+/**
+ * The mailbox an Exchange cmdlet's `Identity` (or `Mailbox`) names: `x@y`, `x@y:\Inbox`, or the
+ * last part of a directory path (`…/contoso.onmicrosoft.com/AdeleV`). Only cmdlets on mailboxes
+ * (`Set-Mailbox`, `Set-CASMailbox`, `Set-MailboxAuditBypassAssociation`, ...) name one.
+ */
+/** Cmdlets whose Identity (or Mailbox) is a mailbox: not Set-MailboxPlan, not New-MailboxSearch. */
+const MAILBOX_CMDLET = /^[A-Za-z]+-(?:CAS)?Mailbox(?:AuditBypassAssociation|Permission|FolderPermission|(?:Regional|JunkEmail|AutoReply|Calendar|Message|Spelling)Configuration|(?:Export|Import|Restore)Request)?$/;
+
+export function cmdletMailbox(operation: string, parameters: Record<string, string>): string | undefined {
+  if (!MAILBOX_CMDLET.test(operation)) return undefined;
+  const raw = (parameters.Identity ?? parameters.Mailbox)?.trim();
+  if (raw === undefined || raw.length === 0) return undefined;
+  const head = raw.split(/:\\/)[0] ?? raw;
+  const last = head.includes("@") ? head : (head.split("/").pop() ?? head);
+  return identity(last.trim()) || undefined;
+}
+
+/** What an Entra (Azure AD) record changed: ModifiedProperties' new values, and its target user. */
+function directoryChange(record: Obj, issues: string[]): { modified?: Record<string, string>; target?: string } {
+  const out: { modified?: Record<string, string>; target?: string } = {};
+  for (const entry of arr(record, "ModifiedProperties", issues) ?? []) {
+    if (!isObj(entry) || typeof entry.Name !== "string") continue;
+    const value = entry.NewValue;
+    (out.modified ??= {})[entry.Name] = typeof value === "string" ? value : JSON.stringify(value ?? "");
+  }
+  // Target type 5 is a UPN (Actor/Target IdentityType, docs/formats.md).
+  for (const entry of arr(record, "Target", issues) ?? []) {
+    if (isObj(entry) && entry.Type === 5 && typeof entry.ID === "string" && entry.ID.includes("@")) {
+      out.target = identity(entry.ID);
+      break;
+    }
+  }
+  return out;
+}
+
 function otherEvent(record: Obj, c: Common, issues: string[]): ParsedEventOf<OtherEvent> {
   const workload = str(record, "Workload", issues);
   const objectId = str(record, "ObjectId", issues);
+  const parameters = record.Parameters === undefined ? undefined : nameValues(record, "Parameters", issues);
+  if (parameters !== undefined && Object.keys(parameters).length > 0) {
+    // An Exchange admin cmdlet: every parameter is kept; a cmdlet on a mailbox names it.
+    const { at } = c;
+    at.mailbox = cmdletMailbox(at.action, parameters) ?? at.mailbox;
+    const detail = DETAIL.admin_cmdlet({ operation: at.action, identity: parameters.Identity || undefined, parameters: parameterSummary(parameters) });
+    return at.other({ detail, extra: { ...at.extra, parameters } });
+  }
   const detail = DETAIL.audit_other({ workload: workload || undefined, operation: c.at.action, objectId: objectId ? objectId.slice(0, 200) : undefined });
+  if (workload === "AzureActiveDirectory" && (record.ModifiedProperties !== undefined || record.Target !== undefined)) {
+    const change = directoryChange(record, issues);
+    if (change.modified !== undefined || change.target !== undefined) return c.at.other({ detail, extra: compact({ ...c.at.extra, modified: change.modified, target: change.target }) });
+  }
   return c.at.other({ detail });
+}
+
+/** `Set-CASMailbox`: which protocols (IMAP, POP, OWA, EWS, ActiveSync, ...) a mailbox may use. */
+function casMailboxEvent(record: Obj, c: Common, issues: string[]): ParsedEventOf<MailboxConfigEvent> {
+  const { at } = c;
+  const parameters = nameValues(record, "Parameters", issues) ?? {};
+  return buildMailboxConfig(at, {
+    mailbox: cmdletMailbox(at.action, parameters) ?? at.mailbox,
+    detail: DETAIL.admin_cmdlet({ operation: at.action, identity: parameters.Identity || undefined, parameters: parameterSummary(parameters) }),
+    change: "other",
+    target: parameters.Identity ?? str(record, "ObjectId", issues),
+    parameters,
+  });
 }
 
 /**

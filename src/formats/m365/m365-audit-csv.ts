@@ -2,8 +2,10 @@
  * The Unified Audit Log as CSV: the Purview audit export (`RecordId,CreationDate,RecordType,
  * Operation,UserId,AuditData,...`), `Search-UnifiedAuditLog | Export-Csv` (`RecordType,CreationDate,
  * UserIds,Operations,AuditData,...,Identity,...`, often UTF-16LE), the older four-column export and
- * Sentinel `OfficeActivity` exports (AuditData flattened into columns). UTF-8 with or without BOM,
- * UTF-16LE.
+ * Sentinel `OfficeActivity` exports (AuditData flattened into columns, all of them or any subset
+ * with a time and an operation), and Microsoft-Extractor-Suite's `Get-UAL` CSV (the
+ * Search-UnifiedAuditLog columns, or with -AuditDataOnly AuditData flattened). UTF-8 with or
+ * without BOM, UTF-16LE.
  */
 import type { ParsedEvent } from "../../model/events.js";
 import { defineFileFormat } from "../../model/format.js";
@@ -15,6 +17,9 @@ import { peekStream } from "../../lib/peek.js";
 
 type Layout = { kind: "auditdata"; auditData: number; id: number; creationDate: number; operation: number } | { kind: "sentinel" };
 
+/** Time columns of a flattened export: Log Analytics, AuditData's own, Search-UnifiedAuditLog's. */
+const TIME_COLUMNS = ["TimeGenerated", "CreationTime", "CreationDate", "Start_Time"];
+
 function layoutOf(header: readonly string[] | undefined): Layout | undefined {
   if (!header) return undefined;
   const auditData = header.indexOf("AuditData");
@@ -23,7 +28,9 @@ function layoutOf(header: readonly string[] | undefined): Layout | undefined {
     const id = header.includes("RecordId") ? header.indexOf("RecordId") : header.indexOf("Identity");
     return { kind: "auditdata", auditData, id, creationDate: header.indexOf("CreationDate"), operation };
   }
-  if (header.includes("Operation") && header.includes("OfficeWorkload") && header.includes("RecordType")) return { kind: "sentinel" };
+  // A flattened export (Sentinel OfficeActivity, AuditData exported as columns) with any subset of
+  // its columns, as long as a time and an operation are there: what is missing stays empty.
+  if (operation !== -1 && TIME_COLUMNS.some((name) => header.includes(name))) return { kind: "sentinel" };
   return undefined;
 }
 

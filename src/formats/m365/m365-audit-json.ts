@@ -1,8 +1,9 @@
 /**
  * The Unified Audit Log as JSON: Office 365 Management Activity API content (an array of AuditData
- * records, JSON lines, or one record), Sentinel `OfficeActivity` JSON exports (flattened columns),
- * `Search-UnifiedAuditLog | ConvertTo-Json` (AuditData as a JSON string) and Graph audit-log query
- * records (`auditData` object).
+ * records, JSON lines, or one record), Sentinel `OfficeActivity` JSON exports (flattened columns,
+ * all or some), `Search-UnifiedAuditLog | ConvertTo-Json` (AuditData as a JSON string),
+ * Microsoft-Extractor-Suite's `Get-UAL` JSON (AuditData an object) and JSONL (AuditData text) and
+ * Graph audit-log query records (`auditData` object).
  */
 import type { ParsedEvent } from "../../model/events.js";
 import { defineFileFormat } from "../../model/format.js";
@@ -13,10 +14,15 @@ import { headText } from "../../lib/text.js";
 
 /** The AuditData inside whatever wraps it, or why there is none. */
 function auditDataOf(value: Obj): Obj | string {
-  if (value.OfficeWorkload !== undefined || value.Type === "OfficeActivity") return fromSentinel(value);
+  if (value.OfficeWorkload !== undefined || value.Type === "OfficeActivity" || value.TimeGenerated !== undefined) return fromSentinel(value);
   const inner = value.AuditData ?? value.auditData;
   if (inner === undefined) return value.Operation !== undefined || value.CreationTime !== undefined ? value : "no Operation, CreationTime or AuditData: not an audit record";
-  if (isObj(inner)) return inner;
+  if (isObj(inner)) {
+    // Get-UAL's JSON (Microsoft-Extractor-Suite): the Search-UnifiedAuditLog result with AuditData as an object.
+    if (inner.Operation === undefined && typeof value.Operations === "string") inner.Operation = value.Operations;
+    if (inner.Id === undefined && typeof value.Identity === "string") inner.Id = value.Identity;
+    return inner;
+  }
   if (typeof inner !== "string") return "AuditData is neither an object nor JSON text";
   try {
     const parsed: unknown = JSON.parse(inner);
@@ -39,8 +45,11 @@ export const m365AuditJson = defineFileFormat({
     const first = firstJsonRecord(head);
     if (!first) return false;
     if (first.OfficeWorkload !== undefined || first.Type === "OfficeActivity") return true;
-    if (typeof first.AuditData === "string" && first.Operations !== undefined) return true;
+    // Search-UnifiedAuditLog results (ConvertTo-Json, Microsoft-Extractor-Suite's Get-UAL JSON and JSONL): AuditData as text or as an object.
+    if ((typeof first.AuditData === "string" || isObj(first.AuditData)) && first.Operations !== undefined) return true;
     if (isObj(first.auditData) && first.auditLogRecordType !== undefined) return true;
+    // A Log Analytics export of some OfficeActivity columns: a time and an operation are enough.
+    if (typeof first.Operation === "string" && typeof first.TimeGenerated === "string") return true;
     return typeof first.Operation === "string" && typeof first.CreationTime === "string" && first.RecordType !== undefined;
   },
   async *parse(source, ctx) {

@@ -54,12 +54,19 @@ export function bool(record: Obj, key: string, issues: string[]): boolean | unde
   return undefined;
 }
 
+/** What PowerShell's Export-Csv writes for a nested value: its type name, the value itself lost. */
+const POWERSHELL_TYPE_NAME = /^System\.[\w.]+(?:\[\])?$/;
+
 /** JSON text of a `dynamic` column, parsed; anything else unchanged. */
 function dynamic(record: Obj, key: string, issues: string[]): unknown {
   const value = record[key];
   if (typeof value !== "string") return value;
   const text = value.trim();
   if (text.length === 0) return undefined;
+  if (POWERSHELL_TYPE_NAME.test(text)) {
+    issues.push(`${key} was exported as "${text}" (PowerShell Export-Csv of a nested value): what it held is not in the file`);
+    return undefined;
+  }
   if (text[0] !== "{" && text[0] !== "[") return value;
   try {
     return JSON.parse(text);

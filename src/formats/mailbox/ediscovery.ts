@@ -9,7 +9,7 @@ import { open, readdir } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import type { RecordRef } from "../../model/events.js";
 import type { Address, ParsedMessage } from "../../model/messages.js";
-import { defineFolderFormat, type FileContext, type FolderContext } from "../../model/format.js";
+import { defineFolderFormat, unreadable, type FileContext, type FolderContext } from "../../model/format.js";
 import { readCsv } from "../../lib/csv.js";
 import { normaliseMessageId, parseAddresses, parseMailDate, syntheticMessageId } from "./mail-headers.js";
 import { addressInComponent, fileFolder, ownerWarning, resolveOwner } from "./mailbox-path.js";
@@ -239,14 +239,14 @@ export const ediscovery = defineFolderFormat({
         }
         const ref: RecordRef = { member: opened.member, offset: 0 };
         if (size > MSG_SIZE_LIMIT) {
-          ctx.warn(ref, `.msg larger than ${MSG_SIZE_LIMIT} bytes: not read`);
+          unreadable(ctx, ref, `.msg larger than ${MSG_SIZE_LIMIT} bytes: not read`);
           continue;
         }
         let parsed;
         try {
           parsed = readMsg(Buffer.concat(chunks, size));
         } catch (error) {
-          ctx.warn(ref, `not a readable .msg (corrupt or not an Outlook message): ${(error as Error).message}`);
+          unreadable(ctx, ref, `not a readable .msg (corrupt or not an Outlook message): ${(error as Error).message}`);
           continue;
         }
         const problems: string[] = [];
@@ -271,7 +271,7 @@ export const ediscovery = defineFolderFormat({
         try {
           store = openPst(abs, []);
         } catch (error) {
-          ctx.warn({ member: opened.member, offset: 0 }, `not a readable PST (corrupt, truncated or not a PST): ${(error as Error).message}`);
+          unreadable(ctx, { member: opened.member, offset: 0 }, `not a readable PST (corrupt, truncated or not a PST): ${(error as Error).message}`);
           continue;
         }
         try {

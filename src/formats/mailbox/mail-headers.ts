@@ -98,7 +98,8 @@ export function scanHeaderBlock(buf: Buffer, start: number, end: number, options
     if (nl === -1 || nl >= end) nl = end;
     let valueEnd = nl;
     pos = nl + 1;
-    while (pos < end && (buf[pos] === SP || buf[pos] === TAB)) {
+    // Continuation lines: indented, or (a badly folded header) a line that names no header.
+    while (pos < end && (buf[pos] === SP || buf[pos] === TAB || !namesHeader(buf, pos, end))) {
       nl = buf.indexOf(NL, pos);
       if (nl === -1 || nl >= end) nl = end;
       valueEnd = nl;
@@ -163,8 +164,23 @@ function displayName(name: string): string {
 
 const REPLACEMENT_UTF8 = Buffer.from("\ufffd", "utf8");
 
+/** Folding removed; a badly folded line (not indented) is joined with a space. */
 function unfold(text: string): string {
-  return text.includes("\n") ? text.replace(/\r?\n(?=[ \t])/g, "").replace(/\r?\n/g, "") : text;
+  return text.includes("\n") ? text.replace(/\r?\n(?=[ \t])/g, "").replace(/\r?\n/g, " ") : text;
+}
+
+/** Does the line at `pos` start with a header name and its colon (`Name:`, `Name :`)? */
+function namesHeader(buf: Buffer, pos: number, end: number): boolean {
+  let i = pos;
+  const limit = Math.min(end, pos + 998);
+  while (i < limit) {
+    const c = buf[i] ?? 0;
+    if (c <= SP || c >= 0x7f || c === COLON) break;
+    i += 1;
+  }
+  if (i === pos) return false;
+  while (i < limit && (buf[i] === SP || buf[i] === TAB)) i += 1;
+  return buf[i] === COLON;
 }
 
 function applyHeader(fields: HeaderFields, name: string, value: string): void {
@@ -406,11 +422,14 @@ const KNOWN_HEADERS = new Set([
  * one well-known header; any other name needs two, capitalised as mail software writes them.
  */
 export function looksLikeMessage(head: Buffer, nameSaysMessage: boolean): boolean {
-  const text = head.toString("latin1", 0, Math.min(head.length, 16 * 1024));
-  const lines = text.split("\n");
-  const cut = head.length > text.length || !text.endsWith("\n");
+  // A byte order mark and blank lines before the headers (saved by some exporters) are skipped.
+  const bom = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+  const text = head.toString("latin1", bom, Math.min(head.length, 16 * 1024));
+  const lines = text.replace(/^(?:\r?\n)+/, "").split("\n");
+  const cut = head.length > text.length + bom || !text.endsWith("\n");
   let headers = 0;
   let known = 0;
+  let unnamed = 0;
   for (let i = 0; i < lines.length; i += 1) {
     const line = (lines[i] ?? "").replace(/\r$/, "");
     if (line === "") break;
@@ -421,7 +440,11 @@ export function looksLikeMessage(head: Buffer, nameSaysMessage: boolean): boolea
     const match = HEADER_NAME.exec(line);
     if (match === null) {
       if (cut && i === lines.length - 1) break; // the head ended mid-line
-      return false;
+      // A badly folded header: the rest of the one before, as long as lines that name a header
+      // stay the majority.
+      unnamed += 1;
+      if (headers === 0 || unnamed > headers) return false;
+      continue;
     }
     headers += 1;
     const name = match[1] ?? "";

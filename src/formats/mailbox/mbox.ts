@@ -1,6 +1,7 @@
 /**
- * mbox in its variants (mboxo, mboxrd, mboxcl/cl2, Thunderbird, Google Takeout) as a message
- * inventory: split on `From ` lines (Content-Length honoured for mboxcl2), headers scanned,
+ * mbox in its variants (mboxo, mboxrd, mboxcl/cl2, Thunderbird, Netscape, Google Takeout) as a
+ * message inventory: split on `From ` separators (message-scan.ts says which lines are; a
+ * Content-Length that ends at one is honoured), headers scanned,
  * attachments listed. One file usually holds one folder (taken from the path); `X-Folder` and
  * Takeout's `X-Gmail-Labels` name the folder per message where a whole mailbox sits in one file.
  */
@@ -9,14 +10,16 @@ import { buildMessage, fromLineDate, gmailFolder } from "./message-record.js";
 import { scanStream } from "./message-scan.js";
 import { mboxFolder, ownerWarning, resolveOwner } from "./mailbox-path.js";
 
-const FIRST_LINE = /^From \S+.*\d{4}\s*$/;
+/** Any envelope: `From sender date`, Thunderbird's `From - date`, Netscape's bare `From -`, no year, a zone. */
+const FIRST_LINE = /^From \S/;
 const HEADER_LINE = /^[!-9;-~]+[ \t]*:/;
 
 export const mbox = defineFileFormat({
   name: "mbox",
   description: "mbox mailbox files (mboxo/mboxrd/mboxcl/cl2, Thunderbird, Google Takeout, readpst -r)",
   sniff(head) {
-    const text = head.toString("latin1", 0, Math.min(head.length, 4096));
+    const bom = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+    const text = head.toString("latin1", bom, Math.min(head.length, 4096));
     const lines = text.split("\n", 3).map((line) => line.replace(/\r$/, ""));
     const first = lines[0] ?? "";
     const second = lines[1];

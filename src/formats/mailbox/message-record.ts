@@ -35,11 +35,15 @@ export function gmailFolder(labels: readonly string[]): { folder: string; flags:
   return { folder: folder ?? "Archived", flags };
 }
 
-/** The date part of an mbox `From ` line (`From sender Tue Mar 04 03:33:20 2003`). */
+/**
+ * The date part of an mbox `From ` line (`From sender Tue Mar 04 03:33:20 2003`, Takeout's
+ * `... +0000 2026`). None without a four-digit year: Date.parse would invent one (2001).
+ */
 export function fromLineDate(fromLine: string | undefined): number | undefined {
   if (fromLine === undefined) return undefined;
   const match = /^From \S+\s+(.+)$/.exec(fromLine);
-  return match?.[1] === undefined ? undefined : parseMailDate(match[1]);
+  const text = match?.[1];
+  return text === undefined || !/(?:^|\D)(?:19|20)\d\d(?:\D|$)/.test(text) ? undefined : parseMailDate(text);
 }
 
 export function buildMessage(scan: ScannedMessage, place: RecordPlace): ParsedMessage {

@@ -1,6 +1,6 @@
 /**
  * Streaming splitter and light MIME scanner for the index pass: cuts an mbox into messages on its
- * `From ` lines (or takes a whole stream as one message), scans each header block with
+ * `From ` separators (or takes a whole stream as one message), scans each header block with
  * `scanHeaderBlock`, and follows MIME boundaries just far enough to list attachments (name, type,
  * approximate size). Bodies are never buffered: between interesting lines the scanner only runs
  * `indexOf` over the chunk, and memory is bounded by the chunk size plus one header block.
@@ -47,10 +47,18 @@ const MAX_PROBE_LINE = 1024;
 const NL = 0x0a;
 const CR = 0x0d;
 const EMPTY = Buffer.alloc(0);
+const COLON = 0x3a;
+const SP = 0x20;
+const TAB = 0x09;
 const FROM_NEEDLE = Buffer.from("\nFrom ");
 const DASH_NEEDLE = Buffer.from("\n--");
-/** Apache mime4j's rules for an mbox separator: `From <sender> ... <year>`. */
-const FROM_LINE = /^From \S+.*\d{4}\s*$/;
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+/**
+ * Bytes held to check a Content-Length against what lies at its end, when a `From ` line inside
+ * it could be a separator. Beyond this the Content-Length is trusted unchecked (as mboxcl2
+ * readers do) and the message says so if it then did not end at a `From ` line.
+ */
+export const MAX_LENGTH_LOOKAHEAD = 16 * 1024 * 1024;
 
 interface OpenPart {
   fields: HeaderFields;
@@ -74,6 +82,8 @@ interface Current {
   /** Start of the part header block being read. */
   partHeaderStart: number;
   contentLengthEnd?: number;
+  /** `trusted`: Content-Length ends at a separator (or could not be checked); `ignored`: it does not. */
+  lengthVerdict?: "trusted" | "unchecked" | "ignored";
   fromLinesInsideLength: number;
   attachments: AttachmentInfo[];
   /** Attachments past MAX_ATTACHMENTS, counted only. */
@@ -100,6 +110,12 @@ export class MessageScanner {
   private loose: { offset: number; message: string }[] = [];
   private messagesStarted = 0;
   private totalBytes = 0;
+  /** Length of a UTF-8 byte order mark before the first `From ` line (not content). */
+  private bomLength = 0;
+  /** Chunks held unscanned until the stream reaches `waitUntil` (a Content-Length check). */
+  private waiting: Buffer[] = [];
+  private waitingBytes = 0;
+  private waitUntil: number | undefined;
 
   constructor(options: ScanOptions) {
     this.mode = options.mode;
@@ -116,6 +132,13 @@ export class MessageScanner {
   push(chunk: Buffer): ScannedMessage[] {
     if (chunk.length === 0) return this.drain();
     this.totalBytes += chunk.length;
+    if (this.waitUntil !== undefined) {
+      // Collected without scanning (and without re-concatenating) until the check can be made.
+      this.waiting.push(chunk);
+      this.waitingBytes += chunk.length;
+      if (this.carryStart + this.carry.length + this.waitingBytes < this.waitUntil) return this.drain();
+      chunk = this.takeWaiting();
+    }
     const buf = this.carry.length === 0 ? chunk : Buffer.concat([this.carry, chunk]);
     const keepFrom = this.scan(buf, this.carryStart, false);
     const rel = keepFrom - this.carryStart;
@@ -126,6 +149,7 @@ export class MessageScanner {
 
   /** Ends the stream; returns the last messages. */
   finish(): ScannedMessage[] {
+    if (this.waitUntil !== undefined) this.carry = Buffer.concat([this.carry, this.takeWaiting()]);
     const buf = this.carry;
     const end = this.carryStart + buf.length;
     this.scan(buf, this.carryStart, true);
@@ -142,6 +166,14 @@ export class MessageScanner {
     const problems = this.loose;
     this.loose = [];
     return problems;
+  }
+
+  private takeWaiting(): Buffer {
+    const held = Buffer.concat(this.waiting);
+    this.waiting = [];
+    this.waitingBytes = 0;
+    this.waitUntil = undefined;
+    return held;
   }
 
   private drain(): ScannedMessage[] {
@@ -216,12 +248,29 @@ export class MessageScanner {
       if (nl === -1 && !final) return this.keepHeaderBlock(buf, base, blockStart, limit);
       const lineEnd = nl === -1 ? buf.length : nl;
       const lineLength = lineEnd - relPos;
+      if (this.mode === "single" && !inPart && this.pos === cur.headerStart) {
+        // A byte order mark or blank lines before a message's first header are not its end.
+        const lead = leadingNoise(buf, relPos, final);
+        if (lead === undefined) return this.keepHeaderBlock(buf, base, blockStart, limit);
+        if (lead > 0) {
+          this.pos += lead;
+          cur.headerStart = this.pos;
+          return undefined;
+        }
+      }
       if (lineLength === 0 || (lineLength === 1 && buf[relPos] === CR)) {
         this.endHeaders(buf, base, blockStart, this.pos, base + lineEnd + 1, inPart);
         return undefined;
       }
-      if (this.mode === "mbox" && buf[relPos] === 0x46 && isFromLine(buf, relPos, lineEnd)) {
-        // The next message starts before this one's headers ended.
+      if (this.mode === "mbox" && buf[relPos] === 0x46 && startsFrom(buf, relPos, lineEnd)) {
+        // A `From ` line among headers followed by a header: the next message starts before this
+        // one's headers ended.
+        const next = nl === -1 ? (final ? false : undefined) : headerLineAt(buf, nl + 1, final);
+        if (next === undefined) return this.keepHeaderBlock(buf, base, blockStart, limit);
+        if (!next) {
+          this.pos = base + lineEnd + 1;
+          continue;
+        }
         this.endHeaders(buf, base, blockStart, this.pos, this.pos, inPart);
         this.endMessage(buf, base, this.pos, false);
         this.startMessage(buf, base, this.pos, lineEnd);
@@ -316,14 +365,16 @@ export class MessageScanner {
     const bufEnd = base + buf.length;
     const mbox = this.mode === "mbox";
     if (mbox && this.scanFrom <= 0 && base === 0 && this.pos === 0 && this.state === "preamble") {
-      // The file's first line: a `From ` line without a line break before it.
+      // The file's first line (after a byte order mark): a `From ` line without a line break before it.
       const nl = buf.indexOf(NL);
       if (nl === -1 && !final && buf.length < MAX_PROBE_LINE) return 0;
       const lineEnd = nl === -1 ? buf.length : nl;
+      const bom = lineEnd >= UTF8_BOM.length && buf.subarray(0, UTF8_BOM.length).equals(UTF8_BOM) ? UTF8_BOM.length : 0;
       this.scanFrom = 0;
       this.pos = 1;
-      if (isFromLine(buf, 0, lineEnd)) {
-        this.startMessage(buf, base, 0, lineEnd);
+      if (startsFrom(buf, bom, lineEnd)) {
+        this.bomLength = bom;
+        this.startMessage(buf, base, bom, lineEnd);
         return undefined;
       }
     }
@@ -345,8 +396,9 @@ export class MessageScanner {
       const dash = wantDash ? nextDash : -1;
       if (from === -1 && dash === -1) {
         this.scanFrom = final ? bufEnd : Math.max(this.scanFrom, bufEnd - 5);
-        // One byte more: a CR before the next line break decides where a part ends.
-        return this.hold(Math.max(base, this.scanFrom - 1));
+        // Bytes before: a CR before the next line break decides where a part ends, and a blank
+        // line (LF LF or CRLF CRLF) before a `From ` line makes it a separator.
+        return this.hold(Math.max(base, this.scanFrom - 3));
       }
       const isFrom = from !== -1 && (dash === -1 || from < dash);
       const idx = isFrom ? from : dash;
@@ -355,7 +407,7 @@ export class MessageScanner {
       if (nl === -1 && !final) {
         if (buf.length - lineStart < MAX_PROBE_LINE) {
           this.scanFrom = base + idx;
-          return this.hold(Math.max(base, base + idx - 1));
+          return this.hold(Math.max(base, base + idx - 2));
         }
         this.scanFrom = base + idx + 1;
         continue;
@@ -363,12 +415,28 @@ export class MessageScanner {
       const lineEnd = nl === -1 ? buf.length : nl;
       this.scanFrom = base + idx + 1;
       if (isFrom) {
-        if (lineEnd - lineStart > MAX_PROBE_LINE || !isFromLine(buf, lineStart, lineEnd)) continue;
+        if (lineEnd - lineStart > MAX_PROBE_LINE) continue;
         const absLine = base + lineStart;
+        const separator = this.isSeparator(buf, base, idx, lineEnd, final);
+        if (separator === undefined) {
+          // The next line decides: wait for it.
+          this.scanFrom = base + idx;
+          return this.hold(Math.max(base, base + idx - 2));
+        }
+        if (!separator) continue;
         if (cur !== undefined && cur.contentLengthEnd !== undefined && absLine < cur.contentLengthEnd) {
-          // mboxcl2: Content-Length says this line is still body.
-          cur.fromLinesInsideLength += 1;
-          continue;
+          cur.lengthVerdict ??= this.lengthVerdict(buf, base, absLine, cur.contentLengthEnd, final);
+          if (cur.lengthVerdict === undefined) {
+            // Hold from here until the stream reaches the end Content-Length names.
+            this.waitUntil = cur.contentLengthEnd + LENGTH_END_PROBE;
+            this.scanFrom = base + idx;
+            return this.hold(Math.max(base, base + idx - 2));
+          }
+          if (cur.lengthVerdict !== "ignored") {
+            // mboxcl/cl2: Content-Length says this line is still body.
+            cur.fromLinesInsideLength += 1;
+            continue;
+          }
         }
         if (cur !== undefined) this.endMessage(buf, base, absLine, false);
         this.startMessage(buf, base, absLine, lineEnd);
@@ -376,6 +444,38 @@ export class MessageScanner {
       }
       if (cur !== undefined && this.delimiter(buf, base, idx, lineStart, lineEnd)) return undefined;
     }
+  }
+
+  /**
+   * Is the `From ` line after the line break at `idx` (relative) a message separator? It is after
+   * a blank line, or when a header line follows it (a writer that puts no blank line between
+   * messages, as Netscape and MimeKit's samples do). A `From ` line inside a paragraph (an
+   * unquoted quote in mboxcl2) is body. Undefined: the next line is not in `buf` yet.
+   */
+  private isSeparator(buf: Buffer, base: number, idx: number, lineEnd: number, final: boolean): boolean | undefined {
+    if (idx >= 1 && buf[idx - 1] === NL) return true;
+    if (idx >= 2 && buf[idx - 1] === CR && buf[idx - 2] === NL) return true;
+    // The body's first line follows the blank line that ended the headers.
+    if (idx < 2 && this.cur !== undefined && this.cur.headers !== undefined && base + idx + 1 === this.cur.bodyStart) return true;
+    if (lineEnd >= buf.length) return final ? false : undefined;
+    return headerLineAt(buf, lineEnd + 1, final);
+  }
+
+  /**
+   * Does Content-Length end where a message may end: at the end of the stream or at a `From `
+   * line (after the one line break that separates messages)? Undefined: those bytes are not in
+   * `buf` yet and are near enough to wait for.
+   */
+  private lengthVerdict(buf: Buffer, base: number, absLine: number, lengthEnd: number, final: boolean): Current["lengthVerdict"] {
+    const rel = lengthEnd - base;
+    if (rel + LENGTH_END_PROBE > buf.length && !final) {
+      return lengthEnd - absLine > MAX_LENGTH_LOOKAHEAD ? "unchecked" : undefined;
+    }
+    let at = rel;
+    if (buf[at] === CR && buf[at + 1] === NL) at += 2;
+    else if (buf[at] === NL) at += 1;
+    if (at >= buf.length) return rel <= buf.length ? "trusted" : "ignored";
+    return startsFrom(buf, at, Math.min(buf.length, at + 5)) ? "trusted" : "ignored";
   }
 
   /** A `--boundary` line: closes the open part and, unless closing, reads the next part's headers. */
@@ -420,7 +520,7 @@ export class MessageScanner {
   private startMessage(buf: Buffer, base: number, start: number, lineEndRel: number): void {
     const fromLine = buf.toString("latin1", start - base, lineEndRel).replace(/\r$/, "");
     const headerStart = base + lineEndRel + 1;
-    if (this.mode === "mbox" && this.messagesStarted === 0 && start > 0) {
+    if (this.mode === "mbox" && this.messagesStarted === 0 && start > this.bomLength) {
       this.loose.push({ offset: 0, message: `${start} bytes before the first "From " line: not read as a message` });
     }
     this.messagesStarted += 1;
@@ -452,7 +552,9 @@ export class MessageScanner {
     if (eof && cur.topBoundary !== undefined && !cur.topClosed) {
       cur.problems.push("message ends without its closing MIME boundary (file truncated?)");
     }
-    if (cur.contentLengthEnd !== undefined) {
+    if (cur.lengthVerdict === "ignored") {
+      cur.problems.push(`Content-Length (${(cur.contentLengthEnd ?? 0) - cur.bodyStart}) does not end at a "From " line: ignored, the message ends at the next separator`);
+    } else if (cur.contentLengthEnd !== undefined) {
       const gap = end - cur.contentLengthEnd;
       if (cur.contentLengthEnd > end && eof) {
         cur.problems.push(`Content-Length says ${cur.contentLengthEnd - cur.bodyStart} body bytes, only ${end - cur.bodyStart} present (file truncated?)`);
@@ -475,10 +577,51 @@ export class MessageScanner {
   }
 }
 
-function isFromLine(buf: Buffer, start: number, end: number): boolean {
-  if (end - start < 10 || buf[start] !== 0x46 || buf[start + 1] !== 0x72 || buf[start + 4] !== 0x20) return false;
-  if (buf[start + 2] !== 0x6f || buf[start + 3] !== 0x6d) return false;
-  return FROM_LINE.test(buf.toString("latin1", start, end));
+/**
+ * Bytes of byte order mark and blank lines at `pos` that come before a header line (0 when none,
+ * or when no header line follows: then the blank line ends an empty header block, as it should).
+ * Undefined: `buf` ends before that is known.
+ */
+function leadingNoise(buf: Buffer, pos: number, final: boolean): number | undefined {
+  let i = pos;
+  if (buf[i] === 0xef && buf[i + 1] === 0xbb && buf[i + 2] === 0xbf) i += 3;
+  else if (i + 3 > buf.length && !final && (buf[i] === 0xef || i >= buf.length)) return undefined;
+  for (let lines = 0; lines < 100; lines += 1) {
+    if (buf[i] === NL) i += 1;
+    else if (buf[i] === CR && buf[i + 1] === NL) i += 2;
+    else break;
+  }
+  if (i === pos) return 0;
+  if (!final && buf[i] === CR && i + 1 >= buf.length) return undefined;
+  const header = headerLineAt(buf, i, final);
+  if (header === undefined) return undefined;
+  return header ? i - pos : 0;
+}
+
+/** Bytes examined after a Content-Length's end: an optional CRLF, then `From `. */
+const LENGTH_END_PROBE = 7;
+
+/** Does the line `[start, end)` begin with `From ` (any envelope: `From -`, no date, no year, a zone)? */
+function startsFrom(buf: Buffer, start: number, end: number): boolean {
+  return end - start >= 5 && buf[start] === 0x46 && buf[start + 1] === 0x72 && buf[start + 2] === 0x6f && buf[start + 3] === 0x6d && buf[start + 4] === SP;
+}
+
+/**
+ * Is the line at `pos` a header line (`Name:` with the name in printable ASCII, as RFC 5322
+ * allows)? Undefined: `buf` ends before that is known.
+ */
+function headerLineAt(buf: Buffer, pos: number, final: boolean): boolean | undefined {
+  const limit = Math.min(buf.length, pos + MAX_PROBE_LINE);
+  let i = pos;
+  while (i < limit) {
+    const c = buf[i] ?? 0;
+    if (c <= SP || c >= 0x7f || c === COLON) break;
+    i += 1;
+  }
+  if (i === pos) return i < buf.length || final ? false : undefined;
+  while (i < limit && (buf[i] === SP || buf[i] === TAB)) i += 1;
+  if (i >= buf.length) return final ? false : undefined;
+  return buf[i] === COLON;
 }
 
 /** Decoded size from the encoded length: exact for 7bit/8bit/binary, close for base64. */

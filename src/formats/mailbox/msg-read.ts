@@ -3,6 +3,7 @@ import msgreaderModule, { type FieldsData } from "@kenjiuno/msgreader";
 import type { Address, AttachmentInfo, ParsedMessage } from "../../model/messages.js";
 import { checkCompoundFile } from "./cfb-check.js";
 import { normaliseMessageId, scanHeaderBlock, syntheticMessageId } from "./mail-headers.js";
+import { hasString8Streams, msgCodePage } from "./msg-codepage.js";
 
 type MsgReaderClass = typeof msgreaderModule.default;
 const loaded: unknown = msgreaderModule;
@@ -33,7 +34,20 @@ export function readMsg(data: Buffer): MsgFile {
   const reader = new MsgReader(copy);
   const fields = reader.getFileData();
   if (fields.error !== undefined) throw new Error(fields.error);
-  return { reader, fields };
+  return inMessageCodePage(copy, { reader, fields }, hasString8Streams(data));
+}
+
+/**
+ * Read again with the message's code page when it has 8-bit strings (msgreader would read them as
+ * Latin-1): a Japanese ANSI subject comes out in Japanese, not as mojibake.
+ */
+function inMessageCodePage(copy: ArrayBuffer, first: MsgFile, string8: boolean): MsgFile {
+  const page = string8 ? msgCodePage(first.fields) : undefined;
+  if (page === undefined) return first;
+  const reader = new MsgReader(copy);
+  reader.parserConfig = { ansiEncoding: page.encoding };
+  const fields = reader.getFileData();
+  return fields.error === undefined ? { reader, fields } : first;
 }
 
 /** MSG files name their streams `__substg1.0_...` (UTF-16 in the directory). */
@@ -56,6 +70,20 @@ function person(address: string, name: string | undefined): Address | undefined 
   return cleanName.length > 0 && cleanName.toLowerCase() !== address ? { address, name: cleanName } : { address };
 }
 
+/** The first of delivery, creation and last modification time that is set. */
+function draftDate(fields: FieldsData): { ts: number; source: NonNullable<ParsedMessage["dateSource"]> } | undefined {
+  const times = [
+    [fields.messageDeliveryTime, "delivery time"],
+    [fields.creationTime, "creation time"],
+    [fields.lastModificationTime, "last modification time"],
+  ] as const;
+  for (const [value, source] of times) {
+    const ts = msgTime(value);
+    if (ts !== undefined) return { ts, source };
+  }
+  return undefined;
+}
+
 function msgTime(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const ms = Date.parse(value);
@@ -75,6 +103,14 @@ export function msgMessageFields(fields: FieldsData, idSeed: string, problems: s
   if (messageId === undefined) out.syntheticId = true;
   const date = headers?.date ?? msgTime(fields.clientSubmitTime);
   if (date !== undefined) out.date = date;
+  else {
+    // A draft or unsent item has neither: the store's own times, in this order, saying which.
+    const stored = draftDate(fields);
+    if (stored !== undefined) {
+      out.date = stored.ts;
+      out.dateSource = stored.source;
+    }
+  }
   const received = msgTime(fields.messageDeliveryTime) ?? headers?.received;
   if (received !== undefined) out.received = received;
   const sender = person(smtp(fields.senderAddressType, fields.senderEmail, fields.senderSmtpAddress), fields.senderName);

@@ -3,7 +3,7 @@
  * @kenjiuno/msgreader. A .msg is a compound file read whole, so files above a size limit are
  * reported rather than read.
  */
-import { defineFileFormat } from "../../model/format.js";
+import { defineFileFormat, unreadable } from "../../model/format.js";
 import { fileFolder, ownerWarning, resolveOwner } from "./mailbox-path.js";
 import { looksLikeMsg, msgMessageFields, readMsg } from "./msg-read.js";
 
@@ -23,7 +23,7 @@ export const msg = defineFileFormat({
       const buffer = typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer);
       size += buffer.length;
       if (size > MSG_SIZE_LIMIT) {
-        ctx.warn({ offset: 0 }, `.msg larger than ${MSG_SIZE_LIMIT} bytes: not read`);
+        unreadable(ctx, { offset: 0 }, `.msg larger than ${MSG_SIZE_LIMIT} bytes: not read`);
         return;
       }
       chunks.push(buffer);
@@ -32,7 +32,7 @@ export const msg = defineFileFormat({
     try {
       parsed = readMsg(Buffer.concat(chunks, size));
     } catch (error) {
-      ctx.warn({ offset: 0 }, `not a readable .msg (corrupt or not an Outlook message): ${(error as Error).message}`);
+      unreadable(ctx, { offset: 0 }, `not a readable .msg (corrupt or not an Outlook message): ${(error as Error).message}`);
       return;
     }
     const owner = resolveOwner(source.file, ctx.options);

@@ -10,13 +10,17 @@ import { PSTMessageStore } from "pst-extractor/dist/PSTMessageStore.class.js";
 import { PSTUtil } from "pst-extractor/dist/PSTUtil.class.js";
 import type { Address, AttachmentInfo, ParsedMessage } from "../../model/messages.js";
 import { normaliseMessageId, parseAddresses, scanHeaderBlock, syntheticMessageId } from "./mail-headers.js";
+import { withPstFixes } from "./pst-ansi.js";
 
 /** `!BDN` then `SM` (client PST/OST). */
 export function isPstHead(head: Buffer): boolean {
   return head.length >= 10 && head.toString("latin1", 0, 4) === "!BDN" && head[8] === 0x53 && head[9] === 0x4d;
 }
 
-/** Runs `fn` with console output captured into `sink` (pst-extractor's own diagnostics). */
+/**
+ * Runs `fn` with console output captured into `sink` (pst-extractor's own diagnostics), and with
+ * the fixes that let pst-extractor read ANSI PSTs (pst-ansi.ts).
+ */
 export function quietly<T>(fn: () => T, sink: string[]): T {
   const saved = { log: console.log, error: console.error, warn: console.warn };
   const capture = (...args: unknown[]): void => {
@@ -26,7 +30,7 @@ export function quietly<T>(fn: () => T, sink: string[]): T {
   console.error = capture;
   console.warn = capture;
   try {
-    return fn();
+    return withPstFixes(fn);
   } finally {
     console.log = saved.log;
     console.error = saved.error;
@@ -45,19 +49,28 @@ class StoreProperties extends PSTMessageStore {
   get passwordCrc(): number {
     return this.getIntItem(0x67ff);
   }
+
+  /** PidTagIpmSubtreeEntryId: the node id (its last four bytes) of the "Top of ..." folder, whatever its language. */
+  get ipmSubtreeNid(): number | undefined {
+    const entryId = this.getBinaryItem(0x35e0);
+    return entryId !== null && entryId !== undefined && entryId.length >= 24 ? entryId.readUInt32LE(20) : undefined;
+  }
 }
 
 export interface PstStore {
   file: PSTFile;
   displayName: string;
   passwordProtected: boolean;
+  /** The node id of the store's top folder (`Top of Personal Folders`, `Outlook データ ファイルのトップ`). */
+  ipmSubtree?: number;
 }
 
 export function openPst(input: string | Buffer, sink: string[]): PstStore {
   return quietly(() => {
     const file = typeof input === "string" ? new PSTFile(input) : new PSTFile(input);
     const store = new StoreProperties(file, file.getDescriptorIndexNode(Long.fromNumber(PSTFile.MESSAGE_STORE_DESCRIPTOR_IDENTIFIER)));
-    return { file, displayName: store.displayName, passwordProtected: store.passwordCrc !== 0 };
+    const ipmSubtree = store.ipmSubtreeNid;
+    return { file, displayName: store.displayName, passwordProtected: store.passwordCrc !== 0, ...(ipmSubtree === undefined ? {} : { ipmSubtree }) };
   }, sink);
 }
 
@@ -82,8 +95,8 @@ export interface PstWalkProblem {
 }
 
 /**
- * Every item of every folder except search folders, depth first. The store's "Top of ..." root
- * folder is dropped from folder paths. Problems (unreadable folders or items) go to `problems`.
+ * Every item of every folder except search folders, depth first. The store's top folder ("Top of
+ * Personal Folders", in any language: the store's IPM subtree) is dropped from folder paths. Problems (unreadable folders or items) go to `problems`.
  */
 export function* walkPst(store: PstStore, problems: PstWalkProblem[]): Generator<PstItem> {
   const sink: string[] = [];
@@ -114,7 +127,8 @@ export function* walkPst(store: PstStore, problems: PstWalkProblem[]): Generator
       if (child === undefined) continue;
       const name = quietly(() => child.displayName, sink);
       if (quietly(() => child.folderType, sink) === SEARCH_FOLDER) continue;
-      const childPath = path.length === 0 && /^top of /i.test(name) ? [] : [...path, name];
+      const top = path.length === 0 && (quietly(() => child.descriptorNodeId.toNumber(), sink) === store.ipmSubtree || /^top of /i.test(name));
+      const childPath = top ? [] : [...path, name];
       stack.push({ folder: child, path: childPath });
     }
     let count = 0;

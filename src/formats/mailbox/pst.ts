@@ -1,9 +1,10 @@
 /**
- * Outlook PST/OST files (pst-extractor): the folder tree and every mail item in it. PST needs
+ * Outlook PST/OST files (pst-extractor; ANSI Outlook 97-2002 files too, see pst-ansi.ts): the
+ * folder tree and every mail item in it. A PST that does not open counts as failed. PST needs
  * random access, so it reads `source.path`; a PST inside an archive has no path and is read into
  * memory only when it is small (else a warning says to extract it).
  */
-import { defineFileFormat, type FileSource, type FileContext } from "../../model/format.js";
+import { defineFileFormat, unreadable, type FileSource, type FileContext } from "../../model/format.js";
 import type { ParsedItem } from "../../model/format.js";
 import { addressInComponent, ownerWarning, resolveOwner } from "./mailbox-path.js";
 import { isMailClass, isNoise, isPstHead, openPst, pstMessageFields, quietly, walkPst, type PstStore } from "./pst-read.js";
@@ -25,7 +26,7 @@ async function open(source: FileSource, ctx: FileContext): Promise<PstStore | un
   } else if (source.size <= PST_IN_MEMORY_LIMIT) {
     input = await readAll(source);
   } else {
-    ctx.warn({ offset: 0 }, `PST inside an archive (${source.size} bytes) must be extracted to be read: it needs random access`);
+    unreadable(ctx, { offset: 0 }, `PST inside an archive (${source.size} bytes) must be extracted to be read: it needs random access`);
     return undefined;
   }
   const sink: string[] = [];
@@ -33,7 +34,7 @@ async function open(source: FileSource, ctx: FileContext): Promise<PstStore | un
     return openPst(input, sink);
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
-    ctx.warn({ offset: 0 }, `not a readable PST (corrupt, truncated or not a PST): ${why}`);
+    unreadable(ctx, { offset: 0 }, `not a readable PST (corrupt, truncated or not a PST): ${why}`);
     return undefined;
   }
 }

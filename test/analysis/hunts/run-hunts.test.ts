@@ -34,7 +34,7 @@ async function huntOver(evidence: string[], override?: string): Promise<Finding[
 }
 
 describe("runHunts", () => {
-  it("registers twelve hunts, each with its own rules/hunts.yaml section", () => {
+  it("registers sixteen hunts, each with its own rules/hunts.yaml section", () => {
     const sections = Object.keys(loadHuntConfig());
     expect(hunts.map((hunt) => hunt.id)).toEqual([
       "password-spray",
@@ -49,6 +49,10 @@ describe("runHunts", () => {
       "permission-grant",
       "oauth-consent",
       "audit-gap",
+      "audit-disabled",
+      "mail-access-enabled",
+      "mfa-disabled",
+      "admin-role-added",
     ]);
     for (const hunt of hunts) expect(sections).toContain(hunt.id);
   });
@@ -65,6 +69,35 @@ describe("runHunts", () => {
     expect(rules[0]?.eventIds).toHaveLength(1);
     // Exchange's own LocalSystem provisioning a group mailbox's folder permissions is not a grant to report.
     expect(findings.filter((f) => f.rule === "permission-grant")).toEqual([]);
+  });
+
+  it("the constructed admin-cmdlet exports (Get-UAL JSON, JSONL, CSV; a few OfficeActivity columns): parsed, then hunted end to end", async () => {
+    const json = join(SENTINEL, "../m365-audit-json");
+    const findings = await huntOver([
+      join(json, "UAL-20260115000000-20260116000000.json"),
+      join(json, "UAL-20260115000000-20260116000000.jsonl"),
+      join(SENTINEL, "UAL-20260115000000-20260116000000.csv"),
+      join(SENTINEL, "officeactivity-some-columns.csv"),
+    ]);
+    const admin = findings.filter((f) => ["audit-disabled", "audit-gap", "mail-access-enabled", "mfa-disabled", "admin-role-added"].includes(f.rule));
+    expect(admin.map((f) => [f.id, f.first, f.last])).toEqual([
+      ["audit-disabled:organisation:organisation:UnifiedAuditLogIngestionEnabled:2026-01-15T10:00:00.000Z", "2026-01-15T10:00:00.000Z", "2026-01-15T10:10:00.000Z"],
+      ["audit-gap:audit-disabled:organisation:organisation:UnifiedAuditLogIngestionEnabled:2026-01-15T10:00:00.000Z", "2026-01-15T10:00:00.000Z", "2026-01-15T15:00:00.000Z"],
+      ["audit-disabled:mailbox:erin.walsh@agency.example:AuditEnabled:2026-01-15T10:01:00.000Z", "2026-01-15T10:01:00.000Z", "2026-01-15T10:01:00.000Z"],
+      ["audit-gap:audit-disabled:mailbox:erin.walsh@agency.example:AuditEnabled:2026-01-15T10:01:00.000Z", "2026-01-15T10:01:00.000Z", "2026-01-15T14:30:00.000Z"],
+      ["audit-disabled:mailbox:payroll:AuditLogAgeLimit:2026-01-15T10:02:00.000Z", "2026-01-15T10:02:00.000Z", "2026-01-15T10:02:00.000Z"],
+      ["audit-gap:audit-disabled:mailbox:payroll:AuditLogAgeLimit:2026-01-15T10:02:00.000Z", "2026-01-15T10:02:00.000Z", undefined],
+      ["audit-disabled:account:svc-sync@agency.example:AuditBypassEnabled:2026-01-15T10:03:00.000Z", "2026-01-15T10:03:00.000Z", "2026-01-15T10:03:00.000Z"],
+      ["audit-gap:audit-disabled:account:svc-sync@agency.example:AuditBypassEnabled:2026-01-15T10:03:00.000Z", "2026-01-15T10:03:00.000Z", undefined],
+      ["mail-access-enabled:erin.walsh@agency.example:2026-01-15T10:04:00.000Z", "2026-01-15T10:04:00.000Z", "2026-01-15T10:04:00.000Z"],
+      ["mail-access-enabled:payroll:2026-01-15T10:05:00.000Z", "2026-01-15T10:05:00.000Z", "2026-01-15T10:05:00.000Z"],
+      ["admin-role-added:backdoor@agency.example:Global Administrator:2026-01-15T10:06:00.000Z", "2026-01-15T10:06:00.000Z", "2026-01-15T10:06:00.000Z"],
+      ["mfa-disabled:erin.walsh@agency.example:2026-01-15T10:07:00.000Z", "2026-01-15T10:07:00.000Z", "2026-01-15T10:07:00.000Z"],
+      ["admin-role-added:backdoor@agency.example:Organization Management:2026-01-15T10:08:00.000Z", "2026-01-15T10:08:00.000Z", "2026-01-15T10:08:00.000Z"],
+      ["mail-access-enabled:olga.ext@agency.example:2026-01-15T10:11:00.000Z", "2026-01-15T10:11:00.000Z", "2026-01-15T10:11:00.000Z"],
+    ]);
+    // The export of a few columns has no ResultStatus: its second "ingestion off" joins the first, the helpdesk's "on" ends the gap.
+    expect(admin[0]?.eventIds).toHaveLength(2);
   });
 
   describe("demo case", () => {

@@ -29,6 +29,7 @@ describe("dovecot-log on the committed fixtures: exact event and warning counts"
     "crowdsec-dovecot-slow-bf.log": { events: 4, warnings: 0, kinds: { auth: 4 } },
     "crowdsec-dovecot-spam.log": { events: 12, warnings: 0, kinds: { auth: 12 } },
     "crowdsec-dovecot-time-based-bf.log": { events: 4, warnings: 0, kinds: { auth: 4 } },
+    "constructed-failure-wordings.log": { events: 11, warnings: 0, kinds: { auth: 10, "session.end": 1 } },
     "constructed-2.4-and-variants.log": {
       events: 12,
       warnings: 1,
@@ -155,6 +156,34 @@ describe("dovecot-log field mapping", () => {
     const run = await parse("constructed-2.4-and-variants.log");
     expect(run.notes.some((note) => note.includes("1 lines of other programs"))).toBe(true);
     expect(run.warnings).toEqual([{ ref: { line: 14 }, message: "no recognised timestamp: this line has no timestamp" }]);
+  });
+});
+
+describe("dovecot-log failure wordings beyond Disconnected/Aborted login (constructed from the real wordings)", () => {
+  it("submission-login, LDAP invalid credentials, Dovecot 1.x PAM and every *-login service: failures with user and address", async () => {
+    const run = await parse("constructed-failure-wordings.log");
+    expect(run.warnings).toEqual([]);
+    const rows = run.items.map((item) => {
+      const event = item as AuthEvent;
+      return [item.ref.line, event.kind, event.action, event.result, event.user, event.clientIp, event.protocol, event.attempts];
+    });
+    expect(rows).toEqual([
+      [1, "auth", "Login failed", "failure", "erin@agency.example", "203.0.113.50", "submission", 1],
+      [2, "auth", "Login failed", "failure", "frank@agency.example", "203.0.113.51", "submission", 2],
+      [3, "session.end", "Disconnected before login", undefined, undefined, "203.0.113.60", "submission", undefined],
+      [4, "auth", "Password mismatch", "failure", "helen", "203.0.113.53", undefined, undefined],
+      [5, "auth", "Password mismatch", "failure", "ivan@agency.example", "203.0.113.54", undefined, undefined],
+      [6, "auth", "Unknown user", "failure", "judy@agency.example", "203.0.113.55", undefined, undefined],
+      [7, "auth", "Password mismatch", "failure", "kim", "203.0.113.56", undefined, 3],
+      [8, "auth", "Login failed", "failure", "lee", "203.0.113.57", "imap", 1],
+      [9, "auth", "Login failed", "failure", "mia@agency.example", "203.0.113.58", "managesieve", 1],
+      [10, "auth", "Login failed", "failure", "ned@agency.example", "203.0.113.59", "imap-urlauth", 1],
+      [11, "auth", "Login", "success", "erin@agency.example", "203.0.113.50", "submission", undefined],
+    ]);
+    const ldap = run.items[4] as AuthEvent;
+    expect([ldap.method, ldap.failureReason, ldap.sessionId]).toEqual(["ldap", "invalid credentials", "Q1w2E3r4T5y6U7i8"]);
+    const pam = run.items[6] as AuthEvent;
+    expect([pam.method, pam.failureReason]).toEqual(["pam", "pam_authenticate() failed: Authentication failure"]);
   });
 });
 

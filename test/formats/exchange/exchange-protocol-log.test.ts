@@ -94,6 +94,28 @@ describe("exchange-protocol-log: header-less real rows (crowdsec)", () => {
   });
 });
 
+describe("exchange-protocol-log: a bare R=OK / R=NO answer (no tag)", () => {
+  it("LOGIN and AUTHENTICATE answered R=OK are successes; R=NO a failure with its reason", async () => {
+    const text = [
+      "#Software: Microsoft Exchange Server",
+      "#Log-type: IMAP4 Protocol Log",
+      "#Fields: dateTime,sessionId,seqNumber,sIp,cIp,user,duration,rqsize,rpsize,command,parameters,context",
+      "2024-03-01T10:00:00.100Z,08DC39A1B2C3D4F0,1,10.0.0.5:993,203.0.113.8:50001,,15,24,21,login,bob@contoso.com *****,R=OK,",
+      "2024-03-01T10:00:00.200Z,08DC39A1B2C3D4F1,1,10.0.0.5:993,203.0.113.9:50002,carol@contoso.com,15,24,21,authenticate,PLAIN,R=OK;Msg=Authenticated,",
+      '2024-03-01T10:00:00.300Z,08DC39A1B2C3D4F2,1,10.0.0.5:993,203.0.113.10:50003,,15,24,21,login,dave@contoso.com *****,"R=""NO LOGIN failed."";ErrMsg=AuthFailed:LogonDenied",',
+      "",
+    ].join("\r\n");
+    const run = await runParser(exchangeProtocolLog, Buffer.from(text), { file: "IMAP4_20240301-1.LOG" });
+    expect(run.warnings).toEqual([]);
+    const auth = run.items as AuthEvent[];
+    expect(auth.map((e) => [e.kind, e.action, e.result, e.user, e.clientIp, e.method, e.failureReason])).toEqual([
+      ["auth", "login", "success", "bob@contoso.com", "203.0.113.8", "LOGIN", undefined],
+      ["auth", "authenticate", "success", "carol@contoso.com", "203.0.113.9", "PLAIN", undefined],
+      ["auth", "login", "failure", "dave@contoso.com", "203.0.113.10", "LOGIN", "LOGIN failed."],
+    ]);
+  });
+});
+
 describe("exchange-protocol-log: IMAP4 log with #Fields: headers (constructed)", () => {
   const name = "constructed-imap4-with-header.log";
 

@@ -3,6 +3,7 @@ import { simpleParser } from "mailparser";
 import { describe, expect, it } from "vitest";
 import type { ParsedMessage } from "../../../src/model/messages.js";
 import { eml } from "../../../src/formats/mailbox/eml.js";
+import { fileFormats } from "../../../src/formats/index.js";
 import { runParser } from "../harness.js";
 
 const FIXTURES = new URL("../../../fixtures/mailbox/eml/", import.meta.url).pathname;
@@ -96,5 +97,63 @@ describe("eml: bad input", () => {
     expect(eml.sniff(readFileSync(FIXTURES + "spam.eml"), "no-extension")).toBe(true);
     expect(eml.sniff(Buffer.from("from: a\nto: b\n"), "config.yaml")).toBe(false);
     expect(eml.sniff(Buffer.from("Nov 26 14:04:43 master: Info: Dovecot starting up\n"), "x.log")).toBe(false);
+  });
+});
+
+describe("eml: a byte order mark, leading blank lines and badly folded headers do not stop recognition", () => {
+  const QUIRKS = `${FIXTURES}quirks/`;
+  async function read(name: string, chunkSize: number) {
+    const data = readFileSync(QUIRKS + name);
+    const result = await runParser(eml, data, { file: `x/alice@agency.example/Inbox/${name}`, chunkSize });
+    return { messages: result.items as ParsedMessage[], warnings: result.warnings };
+  }
+  function sniffedAs(name: string, file: string): string | undefined {
+    const head = readFileSync(QUIRKS + name);
+    return fileFormats.find((format) => format.sniff(head, file))?.name;
+  }
+
+  it("each is taken for a message by the registry, with or without the .eml name", () => {
+    for (const name of ["bom.eml", "leading-blank-lines.eml", "badly-folded.eml"]) {
+      expect(sniffedAs(name, `Inbox/${name}`)).toBe("eml");
+      expect(sniffedAs(name, "Inbox/1795700000.M1P1.host")).toBe("eml");
+    }
+  });
+
+  it("bom.eml (CRLF): the first header is read, not lost behind the byte order mark", async () => {
+    for (const chunkSize of [1, 2, 4096]) {
+      const { messages, warnings } = await read("bom.eml", chunkSize);
+      expect(warnings).toEqual([]);
+      expect(messages.map((m) => [m.messageId, m.subject, m.date])).toEqual([
+        ["<bom@agency.example>", "saved with a byte order mark", Date.parse("2026-11-26T08:00:00Z")],
+      ]);
+      expect(messages[0]?.from).toEqual([{ address: "alice@agency.example", name: "Alice Martin" }]);
+    }
+  });
+
+  it("leading-blank-lines.eml: LF, LF, CRLF before the headers", async () => {
+    for (const chunkSize of [1, 3, 4096]) {
+      const { messages, warnings } = await read("leading-blank-lines.eml", chunkSize);
+      expect(warnings).toEqual([]);
+      expect(messages.map((m) => [m.messageId, m.subject, m.from?.[0]?.address])).toEqual([
+        ["<blank-lines@agency.example>", "two blank lines first", "carol@agency.example"],
+      ]);
+    }
+  });
+
+  it("badly-folded.eml: a To: list and a subject wrapped without indentation are joined back", async () => {
+    for (const chunkSize of [1, 4096]) {
+      const { messages, warnings } = await read("badly-folded.eml", chunkSize);
+      expect(warnings).toEqual([]);
+      const message = messages[0];
+      expect(message?.to).toEqual([{ address: "alice@agency.example" }, { address: "bob@agency.example" }]);
+      expect(message?.subject).toBe("a subject an exporter wrapped without indenting it");
+      expect(message?.date).toBe(Date.parse("2026-11-26T09:00:00Z"));
+    }
+  });
+
+  it("a body after a blank first line is still a message with no headers (not read as headers)", async () => {
+    const data = readFileSync(`${FIXTURES}bad/no-headers.eml`);
+    const result = await runParser(eml, data, { file: "x/alice@agency.example/Inbox/bad.eml", chunkSize: 1 });
+    expect(result.warnings.map((w) => w.message)).toEqual(["message has no headers"]);
   });
 });

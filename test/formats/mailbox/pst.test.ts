@@ -4,6 +4,7 @@ import type { RecordRef } from "../../../src/model/events.js";
 import type { ParsedMessage } from "../../../src/model/messages.js";
 import type { FileSource, ParsedItem } from "../../../src/model/format.js";
 import { pst, PST_IN_MEMORY_LIMIT } from "../../../src/formats/mailbox/pst.js";
+import { openPst, quietly, walkPst } from "../../../src/formats/mailbox/pst-read.js";
 import { chunkedStream } from "../harness.js";
 
 const FIXTURES = new URL("../../../fixtures/mailbox/pst/", import.meta.url).pathname;
@@ -14,6 +15,7 @@ async function runPst(relative: string, file = `evidence/${relative}`, options: 
   const data = readFileSync(abs);
   const items: ParsedItem[] = [];
   const warnings: { ref: RecordRef; message: string }[] = [];
+  const failures: string[] = [];
   const notes: string[] = [];
   const source: FileSource = {
     file,
@@ -24,11 +26,15 @@ async function runPst(relative: string, file = `evidence/${relative}`, options: 
   };
   const ctx = {
     warn: (ref: RecordRef, message: string) => warnings.push({ ref, message }),
+    fail: (ref: RecordRef, message: string) => {
+      warnings.push({ ref, message });
+      failures.push(message);
+    },
     note: (message: string) => notes.push(message),
     options: {},
   };
   for await (const item of pst.parse(source, ctx)) items.push(item);
-  return { messages: items as ParsedMessage[], warnings, notes };
+  return { messages: items as ParsedMessage[], warnings, failures, notes };
 }
 
 describe("pst: the java-libpst samples", () => {
@@ -73,28 +79,66 @@ describe("pst: the java-libpst samples", () => {
     expect(messages.map((m) => m.subject)).toEqual(["Test appointment"]);
   });
 
-  it("a large archive member must be extracted: one warning", async () => {
-    const { messages, warnings } = await runPst("dist-list.pst", "a.zip!big.pst", { withPath: false, size: PST_IN_MEMORY_LIMIT + 1 });
+  it("a large archive member must be extracted: one warning, and the file counts as failed", async () => {
+    const { messages, warnings, failures } = await runPst("dist-list.pst", "a.zip!big.pst", { withPath: false, size: PST_IN_MEMORY_LIMIT + 1 });
     expect(messages).toEqual([]);
+    expect(failures).toHaveLength(1);
     expect(warnings).toEqual([
       { ref: { offset: 0 }, message: `PST inside an archive (${PST_IN_MEMORY_LIMIT + 1} bytes) must be extracted to be read: it needs random access` },
     ]);
   });
 });
 
+describe("pst: the pst-extractor samples (ANSI Outlook 97-2002 and Unicode)", () => {
+  it("contacts97-2002.pst (ANSI, wVer 14) opens: its one item, a contact, is noted as not mail, like the Unicode contacts.pst", async () => {
+    const data = readFileSync(`${FIXTURES}pst-extractor/contacts97-2002.pst`);
+    expect([data.toString("latin1", 0, 4), data[10]]).toEqual(["!BDN", 14]);
+    for (const name of ["contacts97-2002.pst", "contacts.pst"]) {
+      const { messages, failures, notes } = await runPst(`pst-extractor/${name}`, `x/erin@agency.example/${name}`);
+      expect(failures).toEqual([]);
+      expect(messages).toEqual([]);
+      expect(notes).toEqual([`x/erin@agency.example/${name}: items that are not mail were not listed (IPM.Contact 1)`]);
+    }
+  });
+
+  it("the ANSI file's 8-bit strings read in the code page its item names (CP932), exactly as the Unicode twin's", () => {
+    const read = (name: string) => {
+      const sink: string[] = [];
+      const store = openPst(`${FIXTURES}pst-extractor/${name}`, sink);
+      try {
+        return [...walkPst(store, [])].map((item) => [item.folder, quietly(() => [item.message.messageClass, item.message.subject, item.message.displayName], sink)]);
+      } finally {
+        store.file.close();
+      }
+    };
+    const ansi = read("contacts97-2002.pst");
+    // The Japanese "Top of Outlook data file" is the store's top folder (its IPM subtree): not part of the path.
+    expect(ansi).toEqual([[["連絡先 (Contact dedicated)"], ["IPM.Contact", "コム ドット イグザンプル 殿", "Mr. イグザンプル ドット コム 殿"]]]);
+    expect(read("contacts.pst")).toEqual(ansi);
+  });
+
+  it("alpha-beta-gamma-delta.pst: its one message, in the top folder itself (named in Japanese), with a picture and a message attached", async () => {
+    const { messages, failures } = await runPst("pst-extractor/alpha-beta-gamma-delta.pst", "x/erin@agency.example/alpha.pst");
+    expect(failures).toEqual([]);
+    expect(messages.map((m) => [m.folder, m.subject, m.attachments?.length])).toEqual([["", "Alpha", 2]]);
+  });
+});
+
 describe("pst: bad input", () => {
-  it("a file with the PST magic that is not a PST: one warning, no crash", async () => {
-    const { messages, warnings } = await runPst("bad/not-a-pst.pst");
+  it("a file with the PST magic that is not a PST: one warning, no crash, the file failed", async () => {
+    const { messages, warnings, failures } = await runPst("bad/not-a-pst.pst");
     expect(messages).toEqual([]);
     expect(warnings).toHaveLength(1);
+    expect(failures).toEqual([warnings[0]?.message]);
     expect(warnings[0]?.ref).toEqual({ offset: 0 });
     expect(warnings[0]?.message).toMatch(/^not a readable PST \(corrupt, truncated or not a PST\): /);
   });
 
-  it("a truncated PST: one warning, no crash", async () => {
-    const { messages, warnings } = await runPst("bad/truncated.pst");
+  it("a truncated PST: one warning, no crash, the file failed", async () => {
+    const { messages, warnings, failures } = await runPst("bad/truncated.pst");
     expect(messages).toEqual([]);
     expect(warnings).toHaveLength(1);
+    expect(failures).toHaveLength(1);
     expect(warnings[0]?.message).toMatch(/^not a readable PST/);
   });
 
